@@ -1,0 +1,225 @@
+package io.tiergate.config;
+
+import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
+import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.config.ProviderProperties.QuotaProperties;
+import io.tiergate.provider.NetworkDefinition;
+import io.tiergate.provider.ProviderDefinition;
+import io.tiergate.provider.Quota;
+import io.tiergate.provider.TierDefinition;
+import io.tiergate.provider.UrlRedactor;
+import io.tiergate.selection.StrategyType;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lombok.extern.slf4j.Slf4j;
+
+/**
+ * Turns the bound {@code tiergate.*} properties into validated, immutable network definitions,
+ * with every default resolved. The first invalid key stops start-up with a message naming it.
+ */
+@Slf4j
+public final class NetworkDefinitions {
+
+    public static final int MAX_WEIGHT = 1000;
+    private static final String API_KEY_TOKEN = "{api-key}";
+
+    private NetworkDefinitions() {
+    }
+
+    public static List<NetworkDefinition> resolve(TiergateProperties props) {
+        Map<String, NetworkProperties> networks = props.networks() == null ? Map.of() : props.networks();
+        if (networks.isEmpty()) {
+            throw new InvalidConfigurationException("tiergate.networks", "no network configured");
+        }
+        if (props.defaultNetwork() == null || !networks.containsKey(props.defaultNetwork())) {
+            throw new InvalidConfigurationException("tiergate.default-network",
+                    "unknown network '" + props.defaultNetwork() + "' (configured: "
+                            + String.join(", ", networks.keySet()) + ")");
+        }
+        if (props.maxBatchSize() < 1) {
+            throw new InvalidConfigurationException("tiergate.max-batch-size", "must be at least 1");
+        }
+        if (props.maxRequestSize() == null || props.maxRequestSize().toBytes() < 1
+                || props.maxRequestSize().toBytes() > Integer.MAX_VALUE) {
+            throw new InvalidConfigurationException("tiergate.max-request-size", "must be between 1B and 2GB");
+        }
+        List<NetworkDefinition> result = new ArrayList<>();
+        networks.forEach((name, network) -> result.add(network(name, network)));
+        return result;
+    }
+
+    private static NetworkDefinition network(String name, NetworkProperties n) {
+        String key = "tiergate.networks." + name;
+        StrategyType strategy = StrategyType.fromConfig(n.strategy());
+        if (strategy == null) {
+            throw new InvalidConfigurationException(key + ".strategy",
+                    "unknown strategy '" + n.strategy() + "' (use one of: " + StrategyType.names() + ")");
+        }
+        positive(key + ".request-timeout", n.requestTimeout());
+        positive(key + ".timeout", n.timeout());
+        positive(key + ".health-check-interval", n.healthCheckInterval());
+        atLeastOne(key + ".max-attempts", n.maxAttempts());
+        atLeastOne(key + ".max-failures", n.maxFailures());
+        CircuitBreakerProperties breaker = n.circuitBreaker();
+        atLeastOne(key + ".circuit-breaker.failure-threshold", breaker.failureThreshold());
+        positive(key + ".circuit-breaker.open-duration", breaker.openDuration());
+        RateLimitBackoffProperties backoff = n.rateLimitBackoff();
+        positive(key + ".rate-limit-backoff.initial", backoff.initial());
+        positive(key + ".rate-limit-backoff.max", backoff.max());
+        if (backoff.max().compareTo(backoff.initial()) < 0) {
+            throw new InvalidConfigurationException(key + ".rate-limit-backoff.max", "must not be less than initial");
+        }
+        if (n.chainId() != null && n.chainId() < 0) {
+            throw new InvalidConfigurationException(key + ".chain-id", "must not be negative");
+        }
+        List<TierProperties> tierProps = n.tiers() == null ? List.of() : n.tiers();
+        Map<String, String> providerKeys = new HashMap<>();
+        Map<String, String> tierKeys = new HashMap<>();
+        List<TierDefinition> tiers = new ArrayList<>();
+        for (int t = 0; t < tierProps.size(); t++) {
+            TierProperties tier = tierProps.get(t);
+            String tierKey = key + ".tiers[" + t + "]";
+            if (tier.name() == null || tier.name().isBlank()) {
+                throw new InvalidConfigurationException(tierKey + ".name", "every tier needs a name");
+            }
+            String earlierTier = tierKeys.putIfAbsent(tier.name(), tierKey);
+            if (earlierTier != null) {
+                throw new InvalidConfigurationException(tierKey + ".name",
+                        "duplicate tier name '" + tier.name() + "' (also at " + earlierTier + ")");
+            }
+            if (!tier.enabled()) {
+                log.info("Network {}: tier '{}' is disabled and left out", name, tier.name());
+                continue;
+            }
+            List<ProviderDefinition> providers = new ArrayList<>();
+            for (Map.Entry<String, ProviderProperties> entry : providersOf(tier, tierKey).entrySet()) {
+                ProviderDefinition provider = provider(name, n, tier.name(), entry.getKey(), entry.getValue());
+                if (provider == null) {
+                    continue;
+                }
+                String earlier = providerKeys.putIfAbsent(provider.name(), entry.getKey());
+                if (earlier != null) {
+                    throw new InvalidConfigurationException(entry.getKey() + ".name",
+                            "duplicate provider name '" + provider.name() + "' in network " + name
+                                    + " (also at " + earlier + ")");
+                }
+                providers.add(provider);
+            }
+            if (!providers.isEmpty()) {
+                tiers.add(new TierDefinition(tier.name(), tiers.size(), List.copyOf(providers)));
+            }
+        }
+        if (tiers.isEmpty()) {
+            throw new InvalidConfigurationException(key + ".tiers",
+                    "network '" + name + "' has no provider (every provider's url is empty, or no tier is enabled)");
+        }
+        return new NetworkDefinition(name, n.chainId(), strategy, n.requestTimeout(), n.maxAttempts(), breaker,
+                backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers));
+    }
+
+    /** The tier's providers keyed by their configuration path; {@code endpoints} replace them when set. */
+    private static Map<String, ProviderProperties> providersOf(TierProperties tier, String tierKey) {
+        Map<String, ProviderProperties> out = new LinkedHashMap<>();
+        List<String> endpoints = list(tier.endpoints()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (!endpoints.isEmpty()) {
+            for (int i = 0; i < endpoints.size(); i++) {
+                out.put(tierKey + ".endpoints[" + i + "]", new ProviderProperties(tier.name() + "_" + (i + 1),
+                        endpoints.get(i), null, null, tier.endpointWeight(), null, null, null, null, null));
+            }
+            return out;
+        }
+        List<ProviderProperties> providers = list(tier.providers());
+        for (int i = 0; i < providers.size(); i++) {
+            out.put(tierKey + ".providers[" + i + "]", providers.get(i));
+        }
+        return out;
+    }
+
+    private static ProviderDefinition provider(String network, NetworkProperties n, String tier, String key,
+            ProviderProperties p) {
+        if (p.name() == null || p.name().isBlank()) {
+            throw new InvalidConfigurationException(key + ".name", "every provider needs a name");
+        }
+        String apiKey = p.apiKey() == null ? "" : p.apiKey().trim();
+        String rawUrl = p.url() == null ? "" : p.url().trim();
+        if (rawUrl.isEmpty()) {
+            log.info("Network {}: provider '{}' left out: its url is empty (the variable it refers to is not set)",
+                    network, p.name());
+            return null;
+        }
+        if (rawUrl.contains(API_KEY_TOKEN)) {
+            if (apiKey.isEmpty()) {
+                log.info("Network {}: provider '{}' left out: its url needs an api-key and none is set",
+                        network, p.name());
+                return null;
+            }
+            rawUrl = rawUrl.replace(API_KEY_TOKEN, apiKey);
+        }
+        URI url = url(key + ".url", rawUrl, "http", "https");
+        URI wsUrl = p.wsUrl() == null || p.wsUrl().isBlank() ? null
+                : url(key + ".ws-url", p.wsUrl().trim().replace(API_KEY_TOKEN, apiKey), "ws", "wss");
+        int weight = p.weight() == null ? 100 : p.weight();
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw new InvalidConfigurationException(key + ".weight",
+                    "must be between 0 and " + MAX_WEIGHT + " (was " + weight + ")");
+        }
+        Duration timeout = p.timeout() == null ? n.timeout() : p.timeout();
+        positive(key + ".timeout", timeout);
+        int maxFailures = p.maxFailures() == null ? n.maxFailures() : p.maxFailures();
+        atLeastOne(key + ".max-failures", maxFailures);
+        Duration interval = p.healthCheckInterval() == null ? n.healthCheckInterval() : p.healthCheckInterval();
+        positive(key + ".health-check-interval", interval);
+        return new ProviderDefinition(p.name().trim(), network, tier, url, UrlRedactor.redact(url, apiKey), wsUrl,
+                weight, timeout, maxFailures, interval, p.headers() == null ? Map.of() : Map.copyOf(p.headers()),
+                quota(key + ".rate-limit", p.rateLimit()));
+    }
+
+    private static Quota.Spec quota(String key, QuotaProperties q) {
+        if (q == null || (q.requests() == null && q.period() == null)) {
+            return null;
+        }
+        if (q.requests() == null || q.requests() < 1) {
+            throw new InvalidConfigurationException(key + ".requests", "must be at least 1");
+        }
+        positive(key + ".period", q.period());
+        return new Quota.Spec(q.requests(), q.period());
+    }
+
+    private static URI url(String key, String value, String plainScheme, String tlsScheme) {
+        // The value may hold a key: the message says what is wrong, never the value itself.
+        String problem = "malformed URL (expected " + plainScheme + "://host[:port][/path] or " + tlsScheme + "://...)";
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase(plainScheme) || scheme.equalsIgnoreCase(tlsScheme))
+                    || uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new InvalidConfigurationException(key, problem);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigurationException(key, problem);
+        }
+    }
+
+    private static void positive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidConfigurationException(key, "must be a positive duration (e.g. 5s)");
+        }
+    }
+
+    private static void atLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new InvalidConfigurationException(key, "must be at least 1 (was " + value + ")");
+        }
+    }
+
+    private static <T> List<T> list(List<T> value) {
+        return value == null ? List.of() : value;
+    }
+}

@@ -1,0 +1,76 @@
+package io.tiergate.jsonrpc;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import tools.jackson.core.io.JsonStringEncoder;
+
+/** Growable byte buffer for writing JSON-RPC envelopes around raw payload slices. */
+public final class JsonBytes {
+
+    private byte[] buf;
+    private int size;
+
+    public JsonBytes(int initialCapacity) {
+        buf = new byte[Math.max(16, initialCapacity)];
+    }
+
+    public JsonBytes write(byte[] bytes, int off, int len) {
+        ensure(len);
+        System.arraycopy(bytes, off, buf, size, len);
+        size += len;
+        return this;
+    }
+
+    public JsonBytes write(byte[] bytes) {
+        return write(bytes, 0, bytes.length);
+    }
+
+    public JsonBytes write(RawJson raw) {
+        return write(raw.source(), raw.start(), raw.length());
+    }
+
+    public JsonBytes ascii(String s) {
+        int len = s.length();
+        ensure(len);
+        for (int i = 0; i < len; i++) {
+            buf[size++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    public JsonBytes writeByte(char c) {
+        ensure(1);
+        buf[size++] = (byte) c;
+        return this;
+    }
+
+    public JsonBytes number(long n) {
+        return ascii(Long.toString(n));
+    }
+
+    /** Writes a quoted, escaped JSON string. */
+    public JsonBytes string(String s) {
+        writeByte('"');
+        write(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+        return writeByte('"');
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public byte[] toByteArray() {
+        return size == buf.length ? buf : Arrays.copyOf(buf, size);
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, size, StandardCharsets.UTF_8);
+    }
+
+    private void ensure(int extra) {
+        if (size + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+        }
+    }
+}

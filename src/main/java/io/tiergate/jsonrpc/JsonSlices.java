@@ -1,0 +1,49 @@
+package io.tiergate.jsonrpc;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+
+/** Streaming-parser helpers that cut raw value slices out of a byte[] document. */
+final class JsonSlices {
+
+    private JsonSlices() {
+    }
+
+    static JsonFactory factory(int maxNestingDepth) {
+        return JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxNestingDepth)
+                        // Ids are echoed as sent, "numbers of any size": never converted, only sliced.
+                        .maxNumberLength(1_000_000)
+                        .build())
+                .build();
+    }
+
+    static JsonParser parser(JsonFactory factory, byte[] body) {
+        return factory.createParser(ObjectReadContext.empty(), body);
+    }
+
+    /** The current value (scalar or structure) as a slice; leaves the parser on its last token. */
+    static RawJson slice(JsonParser p, byte[] source) {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        JsonToken t = p.currentToken();
+        int end;
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            end = (int) p.currentTokenLocation().getByteOffset() + 1;
+        } else {
+            // Strings are decoded lazily; finishing the token moves the input past its closing quote.
+            p.finishToken();
+            end = (int) p.currentLocation().getByteOffset();
+        }
+        return new RawJson(source, start, end);
+    }
+
+    static boolean isScalarId(JsonToken t) {
+        return t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT
+                || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NULL;
+    }
+}

@@ -1,0 +1,54 @@
+package io.tiergate.provider;
+
+import io.tiergate.policy.MethodPolicy;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A network at run time: tiers in priority order, and the method policy its clients get. */
+public final class Network {
+
+    private final NetworkDefinition definition;
+    private final List<Tier> tiers;
+    private final MethodPolicy policy;
+
+    public Network(NetworkDefinition definition, List<Tier> tiers, MethodPolicy policy) {
+        this.definition = definition;
+        this.tiers = List.copyOf(tiers);
+        this.policy = policy;
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public NetworkDefinition definition() {
+        return definition;
+    }
+
+    public List<Tier> tiers() {
+        return tiers;
+    }
+
+    public MethodPolicy policy() {
+        return policy;
+    }
+
+    public List<Provider> providers() {
+        List<Provider> all = new ArrayList<>();
+        for (Tier tier : tiers) {
+            all.addAll(tier.providers());
+        }
+        return all;
+    }
+
+    public Provider provider(String name) {
+        for (Tier tier : tiers) {
+            for (Provider p : tier.providers()) {
+                if (p.name().equals(name)) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+}

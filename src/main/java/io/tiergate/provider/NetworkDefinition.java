@@ -1,0 +1,21 @@
+package io.tiergate.provider;
+
+import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
+import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.selection.StrategyType;
+import java.time.Duration;
+import java.util.List;
+
+/** A network as configured, validated and with defaults resolved. */
+public record NetworkDefinition(
+        String name,
+        Long chainId,
+        StrategyType strategy,
+        Duration requestTimeout,
+        int maxAttempts,
+        CircuitBreakerProperties circuitBreaker,
+        RateLimitBackoffProperties rateLimitBackoff,
+        List<String> allowMethods,
+        List<String> denyMethods,
+        List<TierDefinition> tiers) {
+}

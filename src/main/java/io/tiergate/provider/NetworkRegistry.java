@@ -1,0 +1,79 @@
+package io.tiergate.provider;
+
+import io.tiergate.policy.MethodPolicy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lombok.extern.slf4j.Slf4j;
+
+/** Owns every network and provider at run time; the request path, health and admin read from it. */
+@Slf4j
+public final class NetworkRegistry implements AutoCloseable {
+
+    private final Map<String, Network> networks = new LinkedHashMap<>();
+    private final Network defaultNetwork;
+    private final ProviderFactory factory;
+
+    public NetworkRegistry(List<NetworkDefinition> definitions, String defaultNetwork, ProviderFactory factory) {
+        this.factory = factory;
+        for (NetworkDefinition definition : definitions) {
+            List<Tier> tiers = new ArrayList<>();
+            for (TierDefinition tier : definition.tiers()) {
+                List<Provider> providers = new ArrayList<>();
+                for (ProviderDefinition p : tier.providers()) {
+                    providers.add(factory.create(definition, p));
+                }
+                tiers.add(new Tier(tier.name(), tier.priority(), definition.strategy().newStrategy(), providers));
+            }
+            MethodPolicy policy = new MethodPolicy(definition.denyMethods(), definition.allowMethods());
+            networks.put(definition.name(), new Network(definition, tiers, policy));
+        }
+        this.defaultNetwork = networks.get(defaultNetwork);
+        logSummary();
+    }
+
+    /** The named network, or null if none is configured under that name. */
+    public Network find(String name) {
+        return networks.get(name);
+    }
+
+    public Network defaultNetwork() {
+        return defaultNetwork;
+    }
+
+    public Collection<Network> networks() {
+        return networks.values();
+    }
+
+    private void logSummary() {
+        for (Network network : networks.values()) {
+            NetworkDefinition d = network.definition();
+            StringBuilder summary = new StringBuilder();
+            summary.append("Network ").append(network.name())
+                    .append(network == defaultNetwork ? " (default)" : "")
+                    .append(": chain-id ").append(d.chainId() == null ? "unchecked" : d.chainId())
+                    .append(", strategy ").append(d.strategy().configName())
+                    .append(", request-timeout ").append(d.requestTimeout().toMillis()).append("ms")
+                    .append(", max-attempts ").append(d.maxAttempts());
+            for (Tier tier : network.tiers()) {
+                summary.append("\n  tier ").append(tier.priority() + 1).append(' ').append(tier.name()).append(':');
+                for (Provider p : tier.providers()) {
+                    summary.append("\n    ").append(p.name()).append(" weight ").append(p.weight())
+                            .append(' ').append(p.definition().redactedUrl());
+                    if (p.quota().isLimited()) {
+                        summary.append(" quota ").append(p.quota().spec().requests()).append('/')
+                                .append(p.quota().spec().period());
+                    }
+                }
+            }
+            log.info("{}", summary);
+        }
+    }
+
+    @Override
+    public void close() {
+        networks.values().forEach(n -> n.providers().forEach(factory::dispose));
+    }
+}

@@ -1,0 +1,169 @@
+package io.tiergate.provider;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.tiergate.upstream.UpstreamClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A provider at run time: its immutable definition plus the live state that request outcomes
+ * write and the selector reads (circuit breaker, rate-limit backoff, quota, in-flight, failures).
+ */
+public final class Provider {
+
+    private final ProviderDefinition definition;
+    private final UpstreamClient client;
+    private final CircuitBreaker breaker;
+    private final RateLimitBackoff backoff;
+    private final Quota quota;
+    private final Clock clock;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private volatile long lastFailureMillis;
+    private volatile long lastSuccessMillis;
+
+    Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker,
+            RateLimitBackoff backoff, Quota quota, Clock clock) {
+        this.definition = definition;
+        this.client = client;
+        this.breaker = breaker;
+        this.backoff = backoff;
+        this.quota = quota;
+        this.clock = clock;
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public String tier() {
+        return definition.tier();
+    }
+
+    public ProviderDefinition definition() {
+        return definition;
+    }
+
+    public UpstreamClient client() {
+        return client;
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public RateLimitBackoff backoff() {
+        return backoff;
+    }
+
+    public Quota quota() {
+        return quota;
+    }
+
+    /** The weight selection uses now. */
+    public int weight() {
+        return definition.weight();
+    }
+
+    public Availability availability() {
+        if (!breakerPermits()) {
+            return Availability.CIRCUIT_OPEN;
+        }
+        if (backoff.isActive()) {
+            return Availability.RATE_LIMITED;
+        }
+        if (quota.isExhausted()) {
+            return Availability.QUOTA_EXHAUSTED;
+        }
+        return Availability.USABLE;
+    }
+
+    /** Takes a breaker permit for one call; every taken permit ends in a success, failure or release. */
+    public boolean tryAcquirePermission() {
+        return breaker.tryAcquirePermission();
+    }
+
+    public void releasePermission() {
+        breaker.releasePermission();
+    }
+
+    /** {@code permitted}: the call held a breaker permit (a last-resort call does not). */
+    public void onSuccess(long elapsedNanos, boolean permitted) {
+        if (permitted) {
+            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        }
+        consecutiveFailures.set(0);
+        backoff.reset();
+        lastSuccessMillis = clock.millis();
+    }
+
+    public void onFailure(long elapsedNanos, String reason, boolean permitted) {
+        if (permitted) {
+            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new UpstreamFault(reason));
+        }
+        consecutiveFailures.incrementAndGet();
+        lastFailureMillis = clock.millis();
+    }
+
+    /** A rate limit is the provider protecting itself, not a fault: it rests instead of tripping the breaker. */
+    public Duration onRateLimited(Duration retryAfter, boolean permitted) {
+        if (permitted) {
+            breaker.releasePermission();
+        }
+        lastFailureMillis = clock.millis();
+        return backoff.trip(retryAfter);
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public void callStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    public void callEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    public int consecutiveFailures() {
+        return consecutiveFailures.get();
+    }
+
+    public long lastFailureMillis() {
+        return lastFailureMillis;
+    }
+
+    public long lastSuccessMillis() {
+        return lastSuccessMillis;
+    }
+
+    /**
+     * True when a call may go through. An OPEN breaker whose open-duration has passed moves to
+     * HALF_OPEN only when asked for a permit, so ask, and hand the permit straight back.
+     */
+    private boolean breakerPermits() {
+        switch (breaker.getState()) {
+            case OPEN -> {
+                if (breaker.tryAcquirePermission()) {
+                    breaker.releasePermission();
+                    return true;
+                }
+                return false;
+            }
+            case FORCED_OPEN -> {
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return definition.toString();
+    }
+}

@@ -1,0 +1,155 @@
+package io.tiergate.routing;
+
+import io.tiergate.jsonrpc.JsonRequest;
+import io.tiergate.jsonrpc.MalformedResponseException;
+import io.tiergate.jsonrpc.ResponseParser;
+import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.provider.Availability;
+import io.tiergate.provider.Network;
+import io.tiergate.provider.Provider;
+import io.tiergate.routing.RoutingContext.Verdict;
+import io.tiergate.selection.Choice;
+import io.tiergate.selection.Selector;
+import io.tiergate.upstream.TransportFailure;
+import io.tiergate.upstream.UpstreamResponse;
+import java.time.Duration;
+import java.util.List;
+import lombok.extern.slf4j.Slf4j;
+import reactor.core.publisher.Mono;
+
+/**
+ * The failover loop: select a provider, call it, and on a retryable failure select again,
+ * excluding what was tried, until every request is answered, the deadline passes or
+ * max-attempts is spent. Providers are pulled one at a time, never fanned out.
+ */
+@Slf4j
+public final class RequestRouter {
+
+    private final Selector selector;
+    private final ResponseParser parser = new ResponseParser();
+
+    public RequestRouter(Selector selector) {
+        this.selector = selector;
+    }
+
+    /** {@code requests}: valid, allowed requests in client order; {@code batch}: send as a JSON array. */
+    public Mono<RoutingResult> route(Network network, List<JsonRequest> requests, boolean batch) {
+        return Mono.defer(() -> {
+            long deadline = System.nanoTime() + network.definition().requestTimeout().toNanos();
+            RoutingContext context = new RoutingContext(network, requests, batch, deadline);
+            return next(context).then(Mono.fromSupplier(context::result));
+        });
+    }
+
+    private Mono<Void> next(RoutingContext context) {
+        int maxAttempts = context.network().definition().maxAttempts();
+        while (context.pending() > 0) {
+            long remaining = context.remainingNanos();
+            if (remaining <= 0) {
+                context.deadlinePassed();
+                return Mono.empty();
+            }
+            if (context.attempts() >= maxAttempts) {
+                return Mono.empty();
+            }
+            Choice choice = selector.select(context.network(), context);
+            if (choice == null) {
+                return Mono.empty();
+            }
+            Provider provider = choice.provider();
+            context.exclude(provider, choice.lastResort());
+            boolean permitted = !choice.lastResort();
+            if (permitted && !provider.tryAcquirePermission()) {
+                context.skipped(provider, Availability.CIRCUIT_OPEN);
+                continue;
+            }
+            if (!provider.quota().tryConsume(context.pendingCalls())) {
+                if (permitted) {
+                    provider.releasePermission();
+                }
+                context.skipped(provider, Availability.QUOTA_EXHAUSTED);
+                continue;
+            }
+            return call(context, new Attempt(provider, permitted), remaining);
+        }
+        return Mono.empty();
+    }
+
+    private Mono<Void> call(RoutingContext context, Attempt attempt, long remainingNanos) {
+        Provider provider = attempt.provider();
+        long providerTimeout = provider.definition().timeout().toNanos();
+        boolean cutByDeadline = remainingNanos < providerTimeout;
+        context.attemptStarted();
+        return provider.client().post(context.upstreamBody(), Duration.ofNanos(Math.min(providerTimeout, remainingNanos)))
+                .doOnCancel(attempt::abandon)
+                .doOnNext(response -> onResponse(context, attempt, response))
+                .onErrorResume(error -> {
+                    onTransportFailure(context, attempt, TransportFailure.of(error), cutByDeadline);
+                    return Mono.empty();
+                })
+                .then(Mono.defer(() -> next(context)));
+    }
+
+    private void onResponse(RoutingContext context, Attempt attempt, UpstreamResponse response) {
+        attempt.end();
+        Provider provider = attempt.provider();
+        int status = response.status();
+        if (status == 429) {
+            rateLimited(context, attempt, "HTTP 429", response.retryAfter());
+            return;
+        }
+        if (status >= 500) {
+            fault(context, attempt, "HTTP " + status, false);
+            return;
+        }
+        List<UpstreamAnswer> answers = List.of();
+        // When only notifications were sent, the provider took them and owes no body.
+        if (context.awaitsAnswers() || !response.isSuccessStatus()) {
+            try {
+                answers = parser.parse(response.body());
+            } catch (MalformedResponseException e) {
+                fault(context, attempt,
+                        response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false);
+                return;
+            }
+        }
+        Verdict verdict = context.apply(provider, answers);
+        if (verdict.rateLimitReason() != null) {
+            rateLimited(context, attempt, verdict.rateLimitReason(), response.retryAfter());
+        } else if (verdict.faultReason() != null) {
+            fault(context, attempt, verdict.faultReason(), false);
+        } else {
+            attempt.succeeded();
+            if (verdict.noteReason() != null) {
+                context.note(provider, verdict.noteReason());
+            }
+        }
+    }
+
+    private void onTransportFailure(RoutingContext context, Attempt attempt, TransportFailure failure,
+            boolean cutByDeadline) {
+        if (failure.timeout() && cutByDeadline) {
+            // The request ran out of time, not the provider: its breaker is not charged.
+            attempt.abandon();
+            context.failed(attempt.provider(), "timeout (request deadline)", false);
+            context.deadlinePassed();
+            return;
+        }
+        fault(context, attempt, failure.reason(), failure.neverSent());
+    }
+
+    private static void fault(RoutingContext context, Attempt attempt, String reason, boolean neverSent) {
+        attempt.failed(reason);
+        context.failed(attempt.provider(), reason, neverSent);
+        log.debug("Provider {} ({}) failed: {}; failing over", attempt.provider().name(), attempt.provider().tier(),
+                reason);
+    }
+
+    private static void rateLimited(RoutingContext context, Attempt attempt, String reason, Duration retryAfter) {
+        Duration rest = attempt.rateLimited(retryAfter);
+        Provider provider = attempt.provider();
+        context.failed(provider, "rate-limited (" + reason + ")", true);
+        log.info("Provider {} ({} tier) is rate-limited ({}){}", provider.name(), provider.tier(), reason,
+                rest.isZero() ? "" : "; resting " + rest.toSeconds() + "s");
+    }
+}

@@ -1,0 +1,343 @@
+package io.tiergate.routing;
+
+import io.tiergate.jsonrpc.JsonBytes;
+import io.tiergate.jsonrpc.JsonRequest;
+import io.tiergate.jsonrpc.JsonRpcError;
+import io.tiergate.jsonrpc.RawJson;
+import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.provider.Availability;
+import io.tiergate.provider.Network;
+import io.tiergate.provider.Provider;
+import io.tiergate.selection.SelectionContext;
+import io.tiergate.upstream.ErrorClass;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * State of one client request while it fails over: which requests still wait for an answer, which
+ * providers were tried or skipped and why. Attempts run one after another, never at once.
+ */
+final class RoutingContext implements SelectionContext {
+
+    private static final int MAX_REASON = 120;
+
+    private final Network network;
+    private final List<JsonRequest> requests;
+    private final boolean batch;
+    private final long deadlineNanos;
+    private final UpstreamAnswer[] answers;
+    private final UpstreamAnswer[] fallbacks;
+    private final GatewayError[] errors;
+    private final boolean[] settled;
+    private final List<Provider> excluded = new ArrayList<>(4);
+    private Map<Provider, String> notes;
+    private int pending;
+    private int attempts;
+    private boolean lastResortUsed;
+    private boolean deadlinePassed;
+    private Provider answeredBy;
+
+    RoutingContext(Network network, List<JsonRequest> requests, boolean batch, long deadlineNanos) {
+        this.network = network;
+        this.requests = requests;
+        this.batch = batch;
+        this.deadlineNanos = deadlineNanos;
+        int n = requests.size();
+        this.answers = new UpstreamAnswer[n];
+        this.fallbacks = new UpstreamAnswer[n];
+        this.errors = new GatewayError[n];
+        this.settled = new boolean[n];
+        this.pending = n;
+    }
+
+    Network network() {
+        return network;
+    }
+
+    int pending() {
+        return pending;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    long remainingNanos() {
+        return deadlineNanos - System.nanoTime();
+    }
+
+    void deadlinePassed() {
+        deadlinePassed = true;
+    }
+
+    /** False when every pending request is a notification. */
+    boolean awaitsAnswers() {
+        for (int i = 0; i < requests.size(); i++) {
+            if (!settled[i] && !requests.get(i).isNotification()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** JSON-RPC calls the next attempt spends from a provider's quota. */
+    int pendingCalls() {
+        return pending;
+    }
+
+    @Override
+    public boolean excluded(Provider provider) {
+        return excluded.contains(provider);
+    }
+
+    @Override
+    public void skipped(Provider provider, Availability why) {
+        note(provider, why.reason());
+    }
+
+    @Override
+    public boolean lastResortAvailable() {
+        return !lastResortUsed;
+    }
+
+    void exclude(Provider provider, boolean lastResort) {
+        excluded.add(provider);
+        lastResortUsed |= lastResort;
+    }
+
+    void attemptStarted() {
+        attempts++;
+    }
+
+    void note(Provider provider, String reason) {
+        if (notes == null) {
+            notes = new LinkedHashMap<>();
+        }
+        notes.put(provider, reason);
+    }
+
+    /** The body for the next attempt: pending requests with the gateway's own ids (position + 1). */
+    byte[] upstreamBody() {
+        JsonBytes out = new JsonBytes(64 * pending + 64);
+        if (batch) {
+            out.writeByte('[');
+        }
+        boolean first = true;
+        for (int i = 0; i < requests.size(); i++) {
+            if (settled[i]) {
+                continue;
+            }
+            if (!first) {
+                out.writeByte(',');
+            }
+            first = false;
+            JsonRequest r = requests.get(i);
+            out.ascii("{\"jsonrpc\":\"2.0\",");
+            if (!r.isNotification()) {
+                out.ascii("\"id\":").number(i + 1).writeByte(',');
+            }
+            out.ascii("\"method\":").write(r.methodJson());
+            if (r.params() != null) {
+                out.ascii(",\"params\":").write(r.params());
+            }
+            out.writeByte('}');
+        }
+        if (batch) {
+            out.writeByte(']');
+        }
+        return out.toByteArray();
+    }
+
+    /** What a provider's parsed answer means for each pending request, and for the provider. */
+    Verdict apply(Provider provider, List<UpstreamAnswer> received) {
+        boolean[] answered = new boolean[requests.size()];
+        Verdict verdict = new Verdict();
+        // A lone error without an id speaks for the whole body (e.g. a rate limit on a batch).
+        UpstreamAnswer forAll = received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()
+                ? received.get(0) : null;
+        UpstreamAnswer[] byPosition = new UpstreamAnswer[requests.size()];
+        for (UpstreamAnswer a : received) {
+            if (a.id() >= 1 && a.id() <= byPosition.length) {
+                byPosition[(int) a.id() - 1] = a;
+            }
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (settled[i] || requests.get(i).isNotification()) {
+                continue;
+            }
+            UpstreamAnswer answer = forAll != null ? forAll : byPosition[i];
+            if (answer != null) {
+                answered[i] = true;
+                take(provider, i, answer, verdict);
+            }
+        }
+        int missing = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            if (settled[i]) {
+                continue;
+            }
+            if (requests.get(i).isNotification()) {
+                settle(i, null, null);
+            } else if (!answered[i]) {
+                missing++;
+                if (WriteMethods.isWrite(requests.get(i).method())) {
+                    settle(i, null, maybeSent(provider, "no answer for it"));
+                }
+            }
+        }
+        if (missing > 0) {
+            verdict.fault(batch ? "answer missing for " + missing + " request(s)" : "answer with another id");
+        }
+        return verdict;
+    }
+
+    private void take(Provider provider, int i, UpstreamAnswer answer, Verdict verdict) {
+        if (!answer.isError()) {
+            settle(i, answer, null);
+            answeredBy = provider;
+            return;
+        }
+        switch (ErrorClass.of(answer.errorCode(), answer.errorMessage())) {
+            case DETERMINISTIC -> {
+                settle(i, answer, null);
+                answeredBy = provider;
+            }
+            case METHOD_NOT_FOUND -> {
+                fallbacks[i] = answer;
+                verdict.note("method not found");
+            }
+            case RATE_LIMITED -> verdict.rateLimited("error " + answer.errorCode() + ": " + shorten(answer.errorMessage()));
+            case PROVIDER_FAULT -> {
+                if (WriteMethods.isWrite(requests.get(i).method())) {
+                    // The provider answered the transaction itself: its word is final.
+                    settle(i, answer, null);
+                    answeredBy = provider;
+                } else {
+                    verdict.fault("error " + answer.errorCode() + ": " + shorten(answer.errorMessage()));
+                }
+            }
+        }
+    }
+
+    /** A failure after which the request may or may not have reached the provider. */
+    void failed(Provider provider, String reason, boolean neverSent) {
+        note(provider, reason);
+        if (neverSent) {
+            return;
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (!settled[i] && WriteMethods.isWrite(requests.get(i).method())) {
+                settle(i, null, maybeSent(provider, reason));
+            }
+        }
+    }
+
+    RoutingResult result() {
+        for (int i = 0; i < requests.size(); i++) {
+            if (settled[i]) {
+                continue;
+            }
+            if (fallbacks[i] != null) {
+                answers[i] = fallbacks[i];
+            } else {
+                errors[i] = deadlinePassed ? deadlineError() : noProviderError();
+            }
+        }
+        return new RoutingResult(requests, answers, errors, answeredBy, attempts);
+    }
+
+    private void settle(int i, UpstreamAnswer answer, GatewayError error) {
+        settled[i] = true;
+        answers[i] = answer;
+        errors[i] = error;
+        pending--;
+    }
+
+    private GatewayError maybeSent(Provider provider, String reason) {
+        return new GatewayError(JsonRpcError.TRANSACTION_NOT_RETRIED,
+                "transaction may have reached " + provider.name() + " (" + reason
+                        + "); not sent to another provider, to avoid sending it twice", summary(), 502);
+    }
+
+    private GatewayError noProviderError() {
+        String message = notes == null ? "no provider could answer" : "no provider could answer: " + describe();
+        return new GatewayError(JsonRpcError.NO_PROVIDER, message, summary(), 503);
+    }
+
+    private GatewayError deadlineError() {
+        String message = "request-timeout of " + network.definition().requestTimeout().toMillis()
+                + "ms passed" + (notes == null ? "" : "; tried: " + describe());
+        return new GatewayError(JsonRpcError.DEADLINE_EXCEEDED, message, summary(), 504);
+    }
+
+    private String describe() {
+        StringBuilder out = new StringBuilder();
+        notes.forEach((p, reason) -> {
+            if (out.length() > 0) {
+                out.append("; ");
+            }
+            out.append(p.name()).append(" (").append(p.tier()).append("): ").append(reason);
+        });
+        return out.toString();
+    }
+
+    /** {@code {"attempts":n,"providers":[{"provider":..,"tier":..,"reason":..}]}}: names, never URLs. */
+    private RawJson summary() {
+        JsonBytes out = new JsonBytes(256);
+        out.ascii("{\"attempts\":").number(attempts).ascii(",\"providers\":[");
+        if (notes != null) {
+            boolean first = true;
+            for (Map.Entry<Provider, String> e : notes.entrySet()) {
+                out.ascii(first ? "{\"provider\":" : ",{\"provider\":").string(e.getKey().name())
+                        .ascii(",\"tier\":").string(e.getKey().tier())
+                        .ascii(",\"reason\":").string(e.getValue()).writeByte('}');
+                first = false;
+            }
+        }
+        out.ascii("]}");
+        byte[] bytes = out.toByteArray();
+        return new RawJson(bytes, 0, bytes.length);
+    }
+
+    static String shorten(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) + "..." : text;
+    }
+
+    /** What one answer says about the provider that gave it. */
+    static final class Verdict {
+        private String rateLimit;
+        private String fault;
+        private String note;
+
+        void rateLimited(String reason) {
+            rateLimit = reason;
+        }
+
+        void fault(String reason) {
+            if (fault == null) {
+                fault = reason;
+            }
+        }
+
+        void note(String reason) {
+            note = reason;
+        }
+
+        String rateLimitReason() {
+            return rateLimit;
+        }
+
+        String faultReason() {
+            return fault;
+        }
+
+        String noteReason() {
+            return note;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.tiergate.routing;
+
+import java.util.Set;
+
+/**
+ * Methods whose effect must not happen twice. They are sent to another provider only when the
+ * first surely did not receive them (connection refused, rate-limited, never sent).
+ */
+final class WriteMethods {
+
+    private static final Set<String> WRITES = Set.of(
+            "eth_sendRawTransaction", "eth_sendRawTransactionConditional", "eth_sendTransaction",
+            "eth_sendBundle", "eth_sendPrivateTransaction", "eth_sendPrivateRawTransaction");
+
+    private WriteMethods() {
+    }
+
+    static boolean isWrite(String method) {
+        return WRITES.contains(method);
+    }
+}

@@ -1,0 +1,17 @@
+package io.tiergate.selection;
+
+import io.tiergate.provider.Availability;
+import io.tiergate.provider.Provider;
+
+/** What the selector needs to know of the request it selects for. */
+public interface SelectionContext {
+
+    /** Already tried (or refused) within this request. */
+    boolean excluded(Provider provider);
+
+    /** Told once per provider that was passed over, so the client's error can say why. */
+    void skipped(Provider provider, Availability why);
+
+    /** A request gets at most one last-resort attempt. */
+    boolean lastResortAvailable();
+}

@@ -1,0 +1,26 @@
+package io.tiergate.selection;
+
+import io.tiergate.provider.Provider;
+import java.util.List;
+
+/**
+ * Picks one provider among the usable, untried providers of a tier. One instance per tier, so a
+ * strategy's state (a rotation counter) is that tier's alone.
+ */
+public interface SelectionStrategy {
+
+    /** {@code candidates} is never empty. */
+    Provider pick(List<Provider> candidates, long nowMillis);
+
+    static SelectionStrategy priorityWeighted() {
+        return new PriorityWeightedStrategy();
+    }
+
+    static SelectionStrategy roundRobin() {
+        return new RoundRobinStrategy();
+    }
+
+    static SelectionStrategy leastConnections() {
+        return new LeastConnectionsStrategy();
+    }
+}

@@ -1,0 +1,61 @@
+package io.tiergate.upstream;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a JSON-RPC error from a provider means for routing: a deterministic answer to hand back,
+ * or a sign that this provider (not the request) is in trouble.
+ */
+public enum ErrorClass {
+    /** The request's own answer (reverted, invalid params, nonce too low): returned as is. */
+    DETERMINISTIC,
+    /** The provider lacks the method; another one may have it. */
+    METHOD_NOT_FOUND,
+    /** Rate limit or quota hit at the provider: back off and try another. */
+    RATE_LIMITED,
+    /** Internal trouble or missing data at the provider: try another. */
+    PROVIDER_FAULT;
+
+    private static final List<String> DETERMINISTIC_HINTS = List.of(
+            "revert", "out of gas", "gas required exceeds", "intrinsic gas", "nonce too", "insufficient funds",
+            "already known", "known transaction", "underpriced", "max code size", "initcode size",
+            "exceeds block gas limit", "invalid argument", "invalid params");
+    private static final List<String> RATE_LIMIT_HINTS = List.of(
+            "rate limit", "ratelimit", "rate-limit", "too many requests", "limit exceeded", "limit reached",
+            "quota", "exceeded", "throttl", "capacity");
+    private static final List<String> FAULT_HINTS = List.of(
+            "header not found", "missing trie node", "unknown block", "block not found", "not synced", "syncing",
+            "internal error", "timeout", "timed out", "unavailable", "try again", "pruned", "state is not available",
+            "historical state", "overloaded", "busy");
+
+    public static ErrorClass of(int code, String message) {
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        if (code == -32601 || (m.contains("method") && (m.contains("not found") || m.contains("does not exist")
+                || m.contains("not supported") || m.contains("not available")))) {
+            return METHOD_NOT_FOUND;
+        }
+        if (code == -32005 || code == 429) {
+            return RATE_LIMITED;
+        }
+        if (code == 3 || containsAny(m, DETERMINISTIC_HINTS)) {
+            return DETERMINISTIC;
+        }
+        if (containsAny(m, RATE_LIMIT_HINTS)) {
+            return RATE_LIMITED;
+        }
+        if (code == -32603 || code == -32002 || containsAny(m, FAULT_HINTS)) {
+            return PROVIDER_FAULT;
+        }
+        return DETERMINISTIC;
+    }
+
+    private static boolean containsAny(String text, List<String> hints) {
+        for (String hint : hints) {
+            if (text.contains(hint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

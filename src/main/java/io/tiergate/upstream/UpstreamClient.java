@@ -1,0 +1,98 @@
+package io.tiergate.upstream;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.tiergate.provider.ProviderDefinition;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * One pooled, keep-alive HTTP client per provider. Bodies go out and come back as bytes; the
+ * caller decides what an answer means.
+ */
+public final class UpstreamClient implements AutoCloseable {
+
+    private static final byte[] EMPTY = new byte[0];
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    private final URI url;
+    private final ConnectionProvider pool;
+    private final HttpClient http;
+    private final Clock clock;
+
+    public UpstreamClient(ProviderDefinition provider, Clock clock) {
+        this.url = provider.url();
+        this.clock = clock;
+        this.pool = ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name())
+                .maxConnections(1024)
+                .pendingAcquireMaxCount(4096)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .maxLifeTime(Duration.ofMinutes(10))
+                .evictInBackground(Duration.ofSeconds(30))
+                .build();
+        boolean tls = "https".equalsIgnoreCase(url.getScheme());
+        long connectTimeout = Math.min(provider.timeout().toMillis(), MAX_CONNECT_TIMEOUT.toMillis());
+        HttpClient client = HttpClient.create(pool)
+                .compress(true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout)
+                .headers(h -> {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                    h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+                    provider.headers().forEach(h::set);
+                });
+        // HTTP/2 is negotiated through ALPN, so only where TLS is spoken.
+        this.http = tls ? client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure() : client;
+    }
+
+    /** Posts one JSON-RPC body; errors with the transport failure, or times out after {@code timeout}. */
+    public Mono<UpstreamResponse> post(byte[] body, Duration timeout) {
+        return http.post()
+                .uri(url)
+                .send((request, outbound) -> {
+                    request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+                    return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
+                })
+                .responseSingle((response, content) -> {
+                    int status = response.status().code();
+                    Duration retryAfter = retryAfter(response.responseHeaders());
+                    return content.asByteArray()
+                            .defaultIfEmpty(EMPTY)
+                            .map(bytes -> new UpstreamResponse(status, retryAfter, bytes));
+                })
+                .timeout(timeout);
+    }
+
+    private Duration retryAfter(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.RETRY_AFTER);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        value = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Duration.ofMillis(Math.max(0, when.toInstant().toEpochMilli() - clock.millis()));
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.disposeLater().subscribe();
+    }
+}

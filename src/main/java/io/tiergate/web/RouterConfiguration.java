@@ -1,0 +1,16 @@
+package io.tiergate.web;
+
+import io.tiergate.routing.RequestRouter;
+import io.tiergate.selection.Selector;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The failover router behind the JSON-RPC endpoints. */
+@Configuration(proxyBeanMethods = false)
+public class RouterConfiguration {
+
+    @Bean
+    public RequestRouter requestRouter(Selector selector) {
+        return new RequestRouter(selector);
+    }
+}
