@@ -24,8 +24,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    public ProviderFactory providerFactory(Clock clock, CircuitBreakerRegistry circuitBreakerRegistry) {
-        return new ProviderFactory(clock, circuitBreakerRegistry);
+    public ProviderFactory providerFactory(Clock clock, CircuitBreakerRegistry circuitBreakerRegistry,
+            TiergateProperties properties) {
+        return new ProviderFactory(clock, circuitBreakerRegistry, properties.maxResponseSize().toBytes());
     }
 
     @Bean(destroyMethod = "close")

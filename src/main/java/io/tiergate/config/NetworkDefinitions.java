@@ -49,6 +49,9 @@ public final class NetworkDefinitions {
                 || props.maxRequestSize().toBytes() > Integer.MAX_VALUE) {
             throw new InvalidConfigurationException("tiergate.max-request-size", "must be between 1B and 2GB");
         }
+        if (props.maxResponseSize() == null || props.maxResponseSize().toBytes() < 1) {
+            throw new InvalidConfigurationException("tiergate.max-response-size", "must be at least 1B");
+        }
         List<NetworkDefinition> result = new ArrayList<>();
         networks.forEach((name, network) -> result.add(network(name, network)));
         return result;

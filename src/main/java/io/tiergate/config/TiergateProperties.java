@@ -15,5 +15,6 @@ public record TiergateProperties(
         Map<String, NetworkProperties> networks,
         @DefaultValue("100") int maxBatchSize,
         @DefaultValue("5MB") DataSize maxRequestSize,
+        @DefaultValue("128MB") DataSize maxResponseSize,
         @DefaultValue("true") boolean routingHeaders) {
 }

@@ -20,6 +20,8 @@ public final class JsonRpcError {
     public static final int DEADLINE_EXCEEDED = -32051;
     /** A transaction may have reached a provider that then failed, so it was not sent again. */
     public static final int TRANSACTION_NOT_RETRIED = -32052;
+    /** The answer is larger than tiergate.max-response-size; every provider would send the same. */
+    public static final int RESPONSE_TOO_LARGE = -32053;
 
     private JsonRpcError() {
     }

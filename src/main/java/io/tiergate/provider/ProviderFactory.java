@@ -13,10 +13,12 @@ public final class ProviderFactory {
 
     private final Clock clock;
     private final CircuitBreakerRegistry breakers;
+    private final long maxResponseBytes;
 
-    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers) {
+    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes) {
         this.clock = clock;
         this.breakers = breakers;
+        this.maxResponseBytes = maxResponseBytes;
     }
 
     public Provider create(NetworkDefinition network, ProviderDefinition definition) {
@@ -28,7 +30,7 @@ public final class ProviderFactory {
                 "Provider {} ({} tier, network {}): circuit breaker {} -> {}", definition.name(), definition.tier(),
                 definition.network(), event.getStateTransition().getFromState(),
                 event.getStateTransition().getToState()));
-        return new Provider(definition, new UpstreamClient(definition, clock), breaker,
+        return new Provider(definition, new UpstreamClient(definition, maxResponseBytes, clock), breaker,
                 new RateLimitBackoff(network.rateLimitBackoff(), clock), Quota.of(definition.quota(), clock), clock);
     }
 

@@ -10,6 +10,7 @@ import io.tiergate.provider.Provider;
 import io.tiergate.routing.RoutingContext.Verdict;
 import io.tiergate.selection.Choice;
 import io.tiergate.selection.Selector;
+import io.tiergate.upstream.ResponseTooLargeException;
 import io.tiergate.upstream.TransportFailure;
 import io.tiergate.upstream.UpstreamResponse;
 import java.time.Duration;
@@ -27,9 +28,11 @@ public final class RequestRouter {
 
     private final Selector selector;
     private final ResponseParser parser = new ResponseParser();
+    private final String maxResponseSizeText;
 
-    public RequestRouter(Selector selector) {
+    public RequestRouter(Selector selector, String maxResponseSizeText) {
         this.selector = selector;
+        this.maxResponseSizeText = maxResponseSizeText;
     }
 
     /** {@code requests}: valid, allowed requests in client order; {@code batch}: send as a JSON array. */
@@ -83,6 +86,12 @@ public final class RequestRouter {
         return provider.client().post(context.upstreamBody(), Duration.ofNanos(Math.min(providerTimeout, remainingNanos)))
                 .doOnCancel(attempt::abandon)
                 .doOnNext(response -> onResponse(context, attempt, response))
+                .onErrorResume(ResponseTooLargeException.class, tooLarge -> {
+                    // The request's answer is too large, not the provider faulty: no breaker charge, no failover.
+                    attempt.abandon();
+                    context.tooLarge(attempt.provider(), maxResponseSizeText);
+                    return Mono.empty();
+                })
                 .onErrorResume(error -> {
                     onTransportFailure(context, attempt, TransportFailure.of(error), cutByDeadline);
                     return Mono.empty();

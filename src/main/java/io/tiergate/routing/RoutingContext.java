@@ -154,9 +154,18 @@ final class RoutingContext implements SelectionContext {
     Verdict apply(Provider provider, List<UpstreamAnswer> received) {
         boolean[] answered = new boolean[requests.size()];
         Verdict verdict = new Verdict();
-        // A lone error without an id speaks for the whole body (e.g. a rate limit on a batch).
-        UpstreamAnswer forAll = received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()
-                ? received.get(0) : null;
+        // A lone error without an id answers no request: it speaks about the provider (a rate limit,
+        // a bad API key, a body it refused), so it is never handed to a client as the request's answer.
+        if (received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()) {
+            UpstreamAnswer error = received.get(0);
+            String reason = "error " + error.errorCode() + ": " + shorten(error.errorMessage());
+            if (ErrorClass.of(error.errorCode(), error.errorMessage()) == ErrorClass.RATE_LIMITED) {
+                verdict.rateLimited(reason);
+            } else {
+                verdict.fault(reason);
+            }
+            return verdict;
+        }
         UpstreamAnswer[] byPosition = new UpstreamAnswer[requests.size()];
         for (UpstreamAnswer a : received) {
             if (a.id() >= 1 && a.id() <= byPosition.length) {
@@ -167,7 +176,7 @@ final class RoutingContext implements SelectionContext {
             if (settled[i] || requests.get(i).isNotification()) {
                 continue;
             }
-            UpstreamAnswer answer = forAll != null ? forAll : byPosition[i];
+            UpstreamAnswer answer = byPosition[i];
             if (answer != null) {
                 answered[i] = true;
                 take(provider, i, answer, verdict);
@@ -230,6 +239,17 @@ final class RoutingContext implements SelectionContext {
         for (int i = 0; i < requests.size(); i++) {
             if (!settled[i] && WriteMethods.isWrite(requests.get(i).method())) {
                 settle(i, null, maybeSent(provider, reason));
+            }
+        }
+    }
+
+    /** The provider's answer outgrew max-response-size: every pending request gets that error, once. */
+    void tooLarge(Provider provider, String limit) {
+        note(provider, "response larger than max-response-size");
+        for (int i = 0; i < requests.size(); i++) {
+            if (!settled[i]) {
+                settle(i, null, new GatewayError(JsonRpcError.RESPONSE_TOO_LARGE,
+                        "answer larger than tiergate.max-response-size (" + limit + ")", summary(), 502));
             }
         }
     }

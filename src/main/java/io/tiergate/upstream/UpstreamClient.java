@@ -13,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -30,10 +31,12 @@ public final class UpstreamClient implements AutoCloseable {
     private final ConnectionProvider pool;
     private final HttpClient http;
     private final Clock clock;
+    private final long maxResponseBytes;
 
-    public UpstreamClient(ProviderDefinition provider, Clock clock) {
+    public UpstreamClient(ProviderDefinition provider, long maxResponseBytes, Clock clock) {
         this.url = provider.url();
         this.clock = clock;
+        this.maxResponseBytes = maxResponseBytes;
         this.pool = ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name())
                 .maxConnections(1024)
                 .pendingAcquireMaxCount(4096)
@@ -63,13 +66,26 @@ public final class UpstreamClient implements AutoCloseable {
                     request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                     return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
                 })
-                .responseSingle((response, content) -> {
+                .response((response, content) -> {
                     int status = response.status().code();
                     Duration retryAfter = retryAfter(response.responseHeaders());
-                    return content.asByteArray()
+                    if (response.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, 0) > maxResponseBytes) {
+                        return Mono.error(new ResponseTooLargeException());
+                    }
+                    // Counted while it streams, so an endless body is cut off before it fills the heap.
+                    long[] received = {0};
+                    return ByteBufFlux.fromInbound(content.doOnNext(chunk -> {
+                                received[0] += chunk.readableBytes();
+                                if (received[0] > maxResponseBytes) {
+                                    throw new ResponseTooLargeException();
+                                }
+                            }))
+                            .aggregate()
+                            .asByteArray()
                             .defaultIfEmpty(EMPTY)
                             .map(bytes -> new UpstreamResponse(status, retryAfter, bytes));
                 })
+                .next()
                 .timeout(timeout);
     }
 

@@ -1,5 +1,6 @@
 package io.tiergate.web;
 
+import io.tiergate.config.TiergateProperties;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.selection.Selector;
 import org.springframework.context.annotation.Bean;
@@ -10,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 public class RouterConfiguration {
 
     @Bean
-    public RequestRouter requestRouter(Selector selector) {
-        return new RequestRouter(selector);
+    public RequestRouter requestRouter(Selector selector, TiergateProperties properties) {
+        return new RequestRouter(selector, properties.maxResponseSize().toString());
     }
 }
