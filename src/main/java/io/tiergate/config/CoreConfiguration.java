@@ -7,6 +7,8 @@ import io.tiergate.selection.Selector;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
 
 /** The runtime model built from configuration: networks, tiers, providers and their selector. */
 @Configuration(proxyBeanMethods = false)
@@ -30,9 +32,21 @@ public class CoreConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    public NetworkRegistry networkRegistry(TiergateProperties properties, ProviderFactory providerFactory) {
-        return new NetworkRegistry(NetworkDefinitions.resolve(properties), properties.defaultNetwork(),
-                providerFactory);
+    public NetworkRegistry networkRegistry(TiergateProperties properties, ProviderFactory providerFactory,
+            ConfigurableEnvironment environment) {
+        return new NetworkRegistry(NetworkDefinitions.resolve(properties, key -> rawValue(environment, key)),
+                properties.defaultNetwork(), providerFactory);
+    }
+
+    /** A key's value as written in its property source, placeholders unresolved. */
+    private static String rawValue(ConfigurableEnvironment environment, String key) {
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            Object value = source.getProperty(key);
+            if (value != null) {
+                return value.toString();
+            }
+        }
+        return null;
     }
 
     @Bean

@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -28,11 +31,20 @@ public final class NetworkDefinitions {
 
     public static final int MAX_WEIGHT = 1000;
     private static final String API_KEY_TOKEN = "{api-key}";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)");
 
     private NetworkDefinitions() {
     }
 
     public static List<NetworkDefinition> resolve(TiergateProperties props) {
+        return resolve(props, key -> null);
+    }
+
+    /**
+     * {@code rawValues} gives a key's value as written, before placeholders were resolved, so a
+     * left-out provider's log line can name the environment variables that would bring it in.
+     */
+    public static List<NetworkDefinition> resolve(TiergateProperties props, Function<String, String> rawValues) {
         Map<String, NetworkProperties> networks = props.networks() == null ? Map.of() : props.networks();
         if (networks.isEmpty()) {
             throw new InvalidConfigurationException("tiergate.networks", "no network configured");
@@ -53,11 +65,11 @@ public final class NetworkDefinitions {
             throw new InvalidConfigurationException("tiergate.max-response-size", "must be at least 1B");
         }
         List<NetworkDefinition> result = new ArrayList<>();
-        networks.forEach((name, network) -> result.add(network(name, network)));
+        networks.forEach((name, network) -> result.add(network(name, network, rawValues)));
         return result;
     }
 
-    private static NetworkDefinition network(String name, NetworkProperties n) {
+    private static NetworkDefinition network(String name, NetworkProperties n, Function<String, String> rawValues) {
         String key = "tiergate.networks." + name;
         StrategyType strategy = StrategyType.fromConfig(n.strategy());
         if (strategy == null) {
@@ -102,7 +114,8 @@ public final class NetworkDefinitions {
             }
             List<ProviderDefinition> providers = new ArrayList<>();
             for (Map.Entry<String, ProviderProperties> entry : providersOf(tier, tierKey).entrySet()) {
-                ProviderDefinition provider = provider(name, n, tier.name(), entry.getKey(), entry.getValue());
+                ProviderDefinition provider = provider(name, n, tier.name(), entry.getKey(), entry.getValue(),
+                        rawValues);
                 if (provider == null) {
                     continue;
                 }
@@ -145,21 +158,21 @@ public final class NetworkDefinitions {
     }
 
     private static ProviderDefinition provider(String network, NetworkProperties n, String tier, String key,
-            ProviderProperties p) {
+            ProviderProperties p, Function<String, String> rawValues) {
         if (p.name() == null || p.name().isBlank()) {
             throw new InvalidConfigurationException(key + ".name", "every provider needs a name");
         }
         String apiKey = p.apiKey() == null ? "" : p.apiKey().trim();
         String rawUrl = p.url() == null ? "" : p.url().trim();
         if (rawUrl.isEmpty()) {
-            log.info("Network {}: provider '{}' left out: its url is empty (the variable it refers to is not set)",
-                    network, p.name());
+            log.info("Network {}: provider '{}' left out: its url is empty{}", network, p.name(),
+                    hint(rawValues, key + ".url"));
             return null;
         }
         if (rawUrl.contains(API_KEY_TOKEN)) {
             if (apiKey.isEmpty()) {
-                log.info("Network {}: provider '{}' left out: its url needs an api-key and none is set",
-                        network, p.name());
+                log.info("Network {}: provider '{}' left out: its url needs an api-key and none is set{}",
+                        network, p.name(), hint(rawValues, key + ".url", key + ".api-key"));
                 return null;
             }
             rawUrl = rawUrl.replace(API_KEY_TOKEN, apiKey);
@@ -181,6 +194,21 @@ public final class NetworkDefinitions {
         return new ProviderDefinition(p.name().trim(), network, tier, url, UrlRedactor.redact(url, apiKey), wsUrl,
                 weight, timeout, maxFailures, interval, p.headers() == null ? Map.of() : Map.copyOf(p.headers()),
                 quota(key + ".rate-limit", p.rateLimit()));
+    }
+
+    /** " (set A or B)" from the placeholders the keys were written with; empty when there are none. */
+    private static String hint(Function<String, String> rawValues, String... keys) {
+        List<String> variables = new ArrayList<>();
+        for (String key : keys) {
+            String raw = rawValues.apply(key);
+            if (raw != null) {
+                Matcher m = PLACEHOLDER.matcher(raw);
+                while (m.find()) {
+                    variables.add(m.group(1));
+                }
+            }
+        }
+        return variables.isEmpty() ? "" : " (set " + String.join(" or ", variables) + ")";
     }
 
     private static Quota.Spec quota(String key, QuotaProperties q) {
