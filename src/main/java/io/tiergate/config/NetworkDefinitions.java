@@ -14,7 +14,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -113,15 +112,14 @@ public final class NetworkDefinitions {
                 continue;
             }
             List<ProviderDefinition> providers = new ArrayList<>();
-            for (Map.Entry<String, ProviderProperties> entry : providersOf(tier, tierKey).entrySet()) {
-                ProviderDefinition provider = provider(name, n, tier.name(), entry.getKey(), entry.getValue(),
-                        rawValues);
+            for (ProviderSource source : providersOf(tier, tierKey)) {
+                ProviderDefinition provider = provider(name, n, tier.name(), source, rawValues);
                 if (provider == null) {
                     continue;
                 }
-                String earlier = providerKeys.putIfAbsent(provider.name(), entry.getKey());
+                String earlier = providerKeys.putIfAbsent(provider.name(), source.key());
                 if (earlier != null) {
-                    throw new InvalidConfigurationException(entry.getKey() + ".name",
+                    throw new InvalidConfigurationException(source.nameKey(),
                             "duplicate provider name '" + provider.name() + "' in network " + name
                                     + " (also at " + earlier + ")");
                 }
@@ -139,50 +137,60 @@ public final class NetworkDefinitions {
                 backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers));
     }
 
-    /** The tier's providers keyed by their configuration path; {@code endpoints} replace them when set. */
-    private static Map<String, ProviderProperties> providersOf(TierProperties tier, String tierKey) {
-        Map<String, ProviderProperties> out = new LinkedHashMap<>();
+    /** A provider's properties and the keys a user wrote them under (endpoints have no keys of their own). */
+    private record ProviderSource(ProviderProperties properties, String nameKey, String urlKey, String weightKey,
+            String key) {
+    }
+
+    /** The tier's providers in order; {@code endpoints} replace them when set. */
+    private static List<ProviderSource> providersOf(TierProperties tier, String tierKey) {
+        List<ProviderSource> out = new ArrayList<>();
         List<String> endpoints = list(tier.endpoints()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (!endpoints.isEmpty()) {
             for (int i = 0; i < endpoints.size(); i++) {
-                out.put(tierKey + ".endpoints[" + i + "]", new ProviderProperties(tier.name() + "_" + (i + 1),
-                        endpoints.get(i), null, null, tier.endpointWeight(), null, null, null, null, null));
+                String key = tierKey + ".endpoints[" + i + "]";
+                out.add(new ProviderSource(new ProviderProperties(tier.name() + "_" + (i + 1), endpoints.get(i), null,
+                        null, tier.endpointWeight(), null, null, null, null, null), key, key,
+                        tierKey + ".endpoint-weight", key));
             }
             return out;
         }
         List<ProviderProperties> providers = list(tier.providers());
         for (int i = 0; i < providers.size(); i++) {
-            out.put(tierKey + ".providers[" + i + "]", providers.get(i));
+            String key = tierKey + ".providers[" + i + "]";
+            out.add(new ProviderSource(providers.get(i), key + ".name", key + ".url", key + ".weight", key));
         }
         return out;
     }
 
-    private static ProviderDefinition provider(String network, NetworkProperties n, String tier, String key,
-            ProviderProperties p, Function<String, String> rawValues) {
+    private static ProviderDefinition provider(String network, NetworkProperties n, String tier, ProviderSource source,
+            Function<String, String> rawValues) {
+        ProviderProperties p = source.properties();
+        String key = source.key();
         if (p.name() == null || p.name().isBlank()) {
-            throw new InvalidConfigurationException(key + ".name", "every provider needs a name");
+            throw new InvalidConfigurationException(source.nameKey(), "every provider needs a name");
         }
         String apiKey = p.apiKey() == null ? "" : p.apiKey().trim();
         String rawUrl = p.url() == null ? "" : p.url().trim();
         if (rawUrl.isEmpty()) {
             log.info("Network {}: provider '{}' left out: its url is empty{}", network, p.name(),
-                    hint(rawValues, key + ".url"));
+                    hint(rawValues, source.urlKey()));
             return null;
         }
         if (rawUrl.contains(API_KEY_TOKEN)) {
             if (apiKey.isEmpty()) {
                 log.info("Network {}: provider '{}' left out: its url needs an api-key and none is set{}",
-                        network, p.name(), hint(rawValues, key + ".url", key + ".api-key"));
+                        network, p.name(), hint(rawValues, source.urlKey(), key + ".api-key"));
                 return null;
             }
             rawUrl = rawUrl.replace(API_KEY_TOKEN, apiKey);
         }
-        URI url = url(key + ".url", rawUrl, "http", "https");
+        URI url = url(source.urlKey(), rawUrl, "http", "https");
         URI wsUrl = p.wsUrl() == null || p.wsUrl().isBlank() ? null
                 : url(key + ".ws-url", p.wsUrl().trim().replace(API_KEY_TOKEN, apiKey), "ws", "wss");
         int weight = p.weight() == null ? 100 : p.weight();
         if (weight < 0 || weight > MAX_WEIGHT) {
-            throw new InvalidConfigurationException(key + ".weight",
+            throw new InvalidConfigurationException(source.weightKey(),
                     "must be between 0 and " + MAX_WEIGHT + " (was " + weight + ")");
         }
         Duration timeout = p.timeout() == null ? n.timeout() : p.timeout();
@@ -229,7 +237,7 @@ public final class NetworkDefinitions {
             URI uri = new URI(value);
             String scheme = uri.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase(plainScheme) || scheme.equalsIgnoreCase(tlsScheme))
-                    || uri.getHost() == null || uri.getHost().isEmpty()) {
+                    || UrlRedactor.host(uri).isEmpty()) {
                 throw new InvalidConfigurationException(key, problem);
             }
             return uri;

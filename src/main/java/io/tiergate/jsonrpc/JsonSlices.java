@@ -5,6 +5,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.UTF8StreamJsonParser;
 
 /** Streaming-parser helpers that cut raw value slices out of a byte[] document. */
 final class JsonSlices {
@@ -22,8 +23,17 @@ final class JsonSlices {
                 .build();
     }
 
+    /**
+     * A parser over {@code body}, or null when the body is not UTF-8: Jackson would read UTF-16/32 with a
+     * character parser whose byte offsets are unknown, and slices need byte offsets.
+     */
     static JsonParser parser(JsonFactory factory, byte[] body) {
-        return factory.createParser(ObjectReadContext.empty(), body);
+        JsonParser parser = factory.createParser(ObjectReadContext.empty(), body);
+        if (parser instanceof UTF8StreamJsonParser) {
+            return parser;
+        }
+        parser.close();
+        return null;
     }
 
     /** The current value (scalar or structure) as a slice; leaves the parser on its last token. */

@@ -24,7 +24,7 @@ public final class RequestParser {
     }
 
     public ParsedBody parse(byte[] body) {
-        try (JsonParser p = JsonSlices.parser(factory, body)) {
+        try (JsonParser p = utf8Parser(body)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new BadRequestException(JsonRpcError.PARSE_ERROR, "parse error: empty body");
@@ -62,6 +62,14 @@ public final class RequestParser {
         } catch (JacksonException e) {
             throw new BadRequestException(JsonRpcError.PARSE_ERROR, "parse error: " + detail(e));
         }
+    }
+
+    private JsonParser utf8Parser(byte[] body) {
+        JsonParser p = JsonSlices.parser(factory, body);
+        if (p == null) {
+            throw new BadRequestException(JsonRpcError.PARSE_ERROR, "parse error: the body must be UTF-8 JSON");
+        }
+        return p;
     }
 
     private static void readItem(JsonParser p, byte[] body, int index, List<JsonRequest> requests,

@@ -23,6 +23,9 @@ public final class ResponseParser {
             throw new MalformedResponseException("empty body");
         }
         try (JsonParser p = JsonSlices.parser(factory, body)) {
+            if (p == null) {
+                throw new MalformedResponseException("not UTF-8 JSON");
+            }
             JsonToken first = p.nextToken();
             List<UpstreamAnswer> answers;
             if (first == JsonToken.START_OBJECT) {

@@ -1,6 +1,7 @@
 package io.tiergate.provider;
 
 import java.net.URI;
+import java.util.regex.Pattern;
 
 /**
  * Shows where a provider is without its secrets: no user info, no query values, and path segments
@@ -9,19 +10,51 @@ import java.net.URI;
 public final class UrlRedactor {
 
     private static final int LONGEST_PLAIN_SEGMENT = 8;
+    /** A host name java.net.URI refuses (underscores), with an optional numeric port. */
+    private static final Pattern REGISTRY_HOST = Pattern.compile("[A-Za-z0-9_.-]+(:\\d+)?");
 
     private UrlRedactor() {
+    }
+
+    /**
+     * The host, also for names java.net.URI will not call a host (with an underscore, as docker-compose
+     * service names often have), which it then leaves in the authority only. Empty when there is none.
+     */
+    public static String host(URI url) {
+        if (url.getHost() != null) {
+            return url.getHost();
+        }
+        String authority = url.getRawAuthority();
+        if (authority == null) {
+            return "";
+        }
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        return REGISTRY_HOST.matcher(authority).matches() ? authority.replaceFirst(":\\d+$", "") : "";
+    }
+
+    private static int port(URI url) {
+        if (url.getHost() != null || url.getRawAuthority() == null) {
+            return url.getPort();
+        }
+        String authority = url.getRawAuthority();
+        int colon = authority.lastIndexOf(':');
+        try {
+            return colon > authority.lastIndexOf('@') ? Integer.parseInt(authority.substring(colon + 1)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     public static String redact(URI url, String apiKey) {
         StringBuilder out = new StringBuilder();
         out.append(url.getScheme()).append("://");
-        if (url.getRawUserInfo() != null) {
+        if (url.getRawUserInfo() != null || (url.getRawAuthority() != null && url.getRawAuthority().contains("@"))) {
             out.append("***@");
         }
-        out.append(url.getHost());
-        if (url.getPort() >= 0) {
-            out.append(':').append(url.getPort());
+        out.append(host(url));
+        int port = port(url);
+        if (port >= 0) {
+            out.append(':').append(port);
         }
         String path = url.getRawPath();
         if (path != null && !path.isEmpty() && !path.equals("/")) {

@@ -9,7 +9,7 @@ public interface SelectionContext {
     /** Already tried (or refused) within this request. */
     boolean excluded(Provider provider);
 
-    /** Told once per provider that was passed over, so the client's error can say why. */
+    /** Told of each provider passed over (possibly again on a later selection), so the client's error can say why. */
     void skipped(Provider provider, Availability why);
 
     /** A request gets at most one last-resort attempt. */

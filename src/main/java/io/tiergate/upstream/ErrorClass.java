@@ -21,6 +21,10 @@ public enum ErrorClass {
             "revert", "out of gas", "gas required exceeds", "intrinsic gas", "nonce too", "insufficient funds",
             "already known", "known transaction", "underpriced", "max code size", "initcode size",
             "exceeds block gas limit", "invalid argument", "invalid params");
+    /** Limits on the size of one query's answer (eth_getLogs ranges): the request's, not a rate limit. */
+    private static final List<String> OVERSIZED_QUERY_HINTS = List.of(
+            "query returned more than", "response size exceeded", "response size should not", "block range",
+            "range is too large", "results exceed");
     private static final List<String> RATE_LIMIT_HINTS = List.of(
             "rate limit", "ratelimit", "rate-limit", "too many requests", "limit exceeded", "limit reached",
             "quota", "exceeded", "throttl", "capacity");
@@ -31,6 +35,14 @@ public enum ErrorClass {
 
     public static ErrorClass of(int code, String message) {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        // The code decides first where it is unambiguous: a revert reason or an invalid-params text may
+        // say anything ("method not found", "exceeded") and must not be read as the provider's trouble.
+        if (code == 3 || code == -32602 || code == -32600) {
+            return DETERMINISTIC;
+        }
+        if (containsAny(m, OVERSIZED_QUERY_HINTS)) {
+            return DETERMINISTIC;
+        }
         if (code == -32601 || (m.contains("method") && (m.contains("not found") || m.contains("does not exist")
                 || m.contains("not supported") || m.contains("not available")))) {
             return METHOD_NOT_FOUND;
@@ -38,7 +50,7 @@ public enum ErrorClass {
         if (code == -32005 || code == 429) {
             return RATE_LIMITED;
         }
-        if (code == 3 || containsAny(m, DETERMINISTIC_HINTS)) {
+        if (containsAny(m, DETERMINISTIC_HINTS)) {
             return DETERMINISTIC;
         }
         if (containsAny(m, RATE_LIMIT_HINTS)) {

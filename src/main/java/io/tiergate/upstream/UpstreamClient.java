@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.tiergate.provider.ProviderDefinition;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -27,14 +26,15 @@ public final class UpstreamClient implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-    private final URI url;
+    /** A string, not a URI: reactor-netty parses it itself and accepts host names with underscores. */
+    private final String url;
     private final ConnectionProvider pool;
     private final HttpClient http;
     private final Clock clock;
     private final long maxResponseBytes;
 
     public UpstreamClient(ProviderDefinition provider, long maxResponseBytes, Clock clock) {
-        this.url = provider.url();
+        this.url = provider.url().toString();
         this.clock = clock;
         this.maxResponseBytes = maxResponseBytes;
         this.pool = ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name())
@@ -44,7 +44,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .maxLifeTime(Duration.ofMinutes(10))
                 .evictInBackground(Duration.ofSeconds(30))
                 .build();
-        boolean tls = "https".equalsIgnoreCase(url.getScheme());
+        boolean tls = "https".equalsIgnoreCase(provider.url().getScheme());
         long connectTimeout = Math.min(provider.timeout().toMillis(), MAX_CONNECT_TIMEOUT.toMillis());
         HttpClient client = HttpClient.create(pool)
                 .compress(true)
