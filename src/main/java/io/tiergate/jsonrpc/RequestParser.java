@@ -84,11 +84,13 @@ public final class RequestParser {
         RawJson methodJson = null;
         RawJson params = null;
         String problem = null;
+        boolean versioned = false;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
                 case "jsonrpc" -> {
+                    versioned = true;
                     if (t != JsonToken.VALUE_STRING || !"2.0".equals(p.getString())) {
                         problem = "invalid request: jsonrpc must be \"2.0\"";
                     }
@@ -120,6 +122,10 @@ public final class RequestParser {
                 }
                 default -> p.skipChildren();
             }
+        }
+        if (problem == null && !versioned) {
+            // JSON-RPC 2.0 requires the member, and geth refuses requests without it.
+            problem = "invalid request: jsonrpc must be \"2.0\"";
         }
         if (problem == null && method == null) {
             problem = "invalid request: missing method";

@@ -111,6 +111,11 @@ public final class RequestRouter {
             fault(context, attempt, "HTTP " + status, false);
             return;
         }
+        if (status == 401 || status == 403 || status == 407) {
+            // Refused credentials are the provider's configuration, never the request's answer.
+            fault(context, attempt, "HTTP " + status + " (check its API key or headers)", true);
+            return;
+        }
         List<UpstreamAnswer> answers = List.of();
         // When only notifications were sent, the provider took them and owes no body.
         if (context.awaitsAnswers() || !response.isSuccessStatus()) {
@@ -150,15 +155,15 @@ public final class RequestRouter {
     private static void fault(RoutingContext context, Attempt attempt, String reason, boolean neverSent) {
         attempt.failed(reason);
         context.failed(attempt.provider(), reason, neverSent);
-        log.debug("Provider {} ({}) failed: {}; failing over", attempt.provider().name(), attempt.provider().tier(),
-                reason);
+        log.debug("Provider {} ({} tier, network {}) failed: {}; failing over", attempt.provider().name(),
+                attempt.provider().tier(), attempt.provider().definition().network(), reason);
     }
 
     private static void rateLimited(RoutingContext context, Attempt attempt, String reason, Duration retryAfter) {
         Duration rest = attempt.rateLimited(retryAfter);
         Provider provider = attempt.provider();
         context.failed(provider, "rate-limited (" + reason + ")", true);
-        log.info("Provider {} ({} tier) is rate-limited ({}){}", provider.name(), provider.tier(), reason,
-                rest.isZero() ? "" : "; resting " + rest.toSeconds() + "s");
+        log.info("Provider {} ({} tier, network {}) is rate-limited ({}){}", provider.name(), provider.tier(),
+                provider.definition().network(), reason, rest.isZero() ? "" : "; resting " + rest.toSeconds() + "s");
     }
 }

@@ -38,6 +38,7 @@ final class RoutingContext implements SelectionContext {
     private boolean lastResortUsed;
     private boolean deadlinePassed;
     private Provider answeredBy;
+    private Provider fallbackProvider;
 
     RoutingContext(Network network, List<JsonRequest> requests, boolean batch, long deadlineNanos) {
         this.network = network;
@@ -215,6 +216,7 @@ final class RoutingContext implements SelectionContext {
             }
             case METHOD_NOT_FOUND -> {
                 fallbacks[i] = answer;
+                fallbackProvider = provider;
                 verdict.note("method not found");
             }
             case RATE_LIMITED -> verdict.rateLimited("error " + answer.errorCode() + ": " + shorten(answer.errorMessage()));
@@ -261,6 +263,9 @@ final class RoutingContext implements SelectionContext {
             }
             if (fallbacks[i] != null) {
                 answers[i] = fallbacks[i];
+                if (answeredBy == null) {
+                    answeredBy = fallbackProvider;
+                }
             } else {
                 errors[i] = deadlinePassed ? deadlineError() : noProviderError();
             }
