@@ -27,8 +27,9 @@ public class CoreConfiguration {
 
     @Bean
     public ProviderFactory providerFactory(Clock clock, CircuitBreakerRegistry circuitBreakerRegistry,
-            TiergateProperties properties) {
-        return new ProviderFactory(clock, circuitBreakerRegistry, properties.maxResponseSize().toBytes());
+            TiergateProperties properties, HealthProbeProperties health) {
+        return new ProviderFactory(clock, circuitBreakerRegistry, properties.maxResponseSize().toBytes(),
+                health.enabled());
     }
 
     @Bean(destroyMethod = "close")

@@ -133,7 +133,11 @@ public final class NetworkDefinitions {
             throw new InvalidConfigurationException(key + ".tiers",
                     "network '" + name + "' has no provider (every provider's url is empty, or no tier is enabled)");
         }
-        return new NetworkDefinition(name, n.chainId(), strategy, n.requestTimeout(), n.maxAttempts(), breaker,
+        if (n.maxLagBlocks() < 0) {
+            throw new InvalidConfigurationException(key + ".max-lag-blocks", "must not be negative");
+        }
+        return new NetworkDefinition(name, n.chainId(), strategy, n.requestTimeout(), n.maxAttempts(), n.maxLagBlocks(),
+                breaker,
                 backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers));
     }
 

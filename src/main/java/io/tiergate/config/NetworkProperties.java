@@ -16,6 +16,7 @@ public record NetworkProperties(
         @DefaultValue("5s") Duration timeout,
         @DefaultValue("3") int maxFailures,
         @DefaultValue("30s") Duration healthCheckInterval,
+        @DefaultValue("3") int maxLagBlocks,
         @DefaultValue CircuitBreakerProperties circuitBreaker,
         @DefaultValue RateLimitBackoffProperties rateLimitBackoff,
         List<String> allowMethods,

@@ -2,18 +2,30 @@ package io.tiergate.provider;
 
 /** Whether a provider may be selected now, and if not, why (in words shown to clients and operators). */
 public enum Availability {
-    USABLE("usable"),
-    CIRCUIT_OPEN("circuit open"),
-    RATE_LIMITED("rate-limited, backing off"),
-    QUOTA_EXHAUSTED("quota exhausted");
+    USABLE("usable", true),
+    /** Usable only while no healthy provider is left in any tier. */
+    LAGGING("lagging behind the best head", true),
+    SYNCING("syncing", true),
+    CIRCUIT_OPEN("circuit open", false),
+    RATE_LIMITED("rate-limited, backing off", false),
+    QUOTA_EXHAUSTED("quota exhausted", false),
+    DOWN("down", false),
+    MISCONFIGURED("on the wrong chain", false);
 
     private final String reason;
+    private final boolean selectable;
 
-    Availability(String reason) {
+    Availability(String reason, boolean selectable) {
         this.reason = reason;
+        this.selectable = selectable;
     }
 
     public String reason() {
         return reason;
+    }
+
+    /** Usable now, possibly only as a fallback (lagging, syncing). */
+    public boolean selectable() {
+        return selectable;
     }
 }

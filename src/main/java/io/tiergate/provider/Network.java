@@ -1,5 +1,6 @@
 package io.tiergate.provider;
 
+import io.tiergate.health.HeadTracker;
 import io.tiergate.policy.MethodPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +11,17 @@ public final class Network {
     private final NetworkDefinition definition;
     private final List<Tier> tiers;
     private final MethodPolicy policy;
+    private final HeadTracker heads;
 
     public Network(NetworkDefinition definition, List<Tier> tiers, MethodPolicy policy) {
         this.definition = definition;
         this.tiers = List.copyOf(tiers);
         this.policy = policy;
+        this.heads = new HeadTracker(this::providers, definition.maxLagBlocks());
+    }
+
+    public HeadTracker heads() {
+        return heads;
     }
 
     public String name() {

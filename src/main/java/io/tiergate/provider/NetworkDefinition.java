@@ -13,6 +13,7 @@ public record NetworkDefinition(
         StrategyType strategy,
         Duration requestTimeout,
         int maxAttempts,
+        int maxLagBlocks,
         CircuitBreakerProperties circuitBreaker,
         RateLimitBackoffProperties rateLimitBackoff,
         List<String> allowMethods,

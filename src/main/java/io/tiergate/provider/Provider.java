@@ -1,6 +1,8 @@
 package io.tiergate.provider;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.tiergate.health.HealthState;
+import io.tiergate.health.ProviderHealth;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,9 +26,14 @@ public final class Provider {
     private volatile long lastFailureMillis;
     private volatile long lastSuccessMillis;
 
+    private final ProviderHealth health;
+    private final boolean passiveDown;
+
     Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker,
-            RateLimitBackoff backoff, Quota quota, Clock clock) {
+            RateLimitBackoff backoff, Quota quota, ProviderHealth health, boolean passiveDown, Clock clock) {
         this.definition = definition;
+        this.health = health;
+        this.passiveDown = passiveDown;
         this.client = client;
         this.breaker = breaker;
         this.backoff = backoff;
@@ -67,15 +74,33 @@ public final class Provider {
         return definition.weight();
     }
 
+    public ProviderHealth health() {
+        return health;
+    }
+
     public Availability availability() {
+        HealthState state = health.state();
+        if (state == HealthState.MISCONFIGURED) {
+            return Availability.MISCONFIGURED;
+        }
         if (!breakerPermits()) {
             return Availability.CIRCUIT_OPEN;
+        }
+        // A half-open breaker wants its trial call even while health still says DOWN.
+        if (state == HealthState.DOWN && breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+            return Availability.DOWN;
         }
         if (backoff.isActive()) {
             return Availability.RATE_LIMITED;
         }
         if (quota.isExhausted()) {
             return Availability.QUOTA_EXHAUSTED;
+        }
+        if (state == HealthState.LAGGING) {
+            return Availability.LAGGING;
+        }
+        if (state == HealthState.SYNCING) {
+            return Availability.SYNCING;
         }
         return Availability.USABLE;
     }
@@ -97,6 +122,8 @@ public final class Provider {
         consecutiveFailures.set(0);
         backoff.reset();
         lastSuccessMillis = clock.millis();
+        health.observeLatency(elapsedNanos);
+        health.requestSucceeded();
     }
 
     public void onFailure(long elapsedNanos, String reason, boolean permitted) {
@@ -105,6 +132,9 @@ public final class Provider {
         }
         consecutiveFailures.incrementAndGet();
         lastFailureMillis = clock.millis();
+        health.observeLatency(elapsedNanos);
+        // Without probes nothing would bring a DOWN provider back, so requests alone never mark it DOWN.
+        health.failed(reason, passiveDown);
     }
 
     /** A rate limit is the provider protecting itself, not a fault: it rests instead of tripping the breaker. */

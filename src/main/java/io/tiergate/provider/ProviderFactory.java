@@ -3,6 +3,8 @@ package io.tiergate.provider;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.tiergate.health.HealthState;
+import io.tiergate.health.ProviderHealth;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import lombok.extern.slf4j.Slf4j;
@@ -14,24 +16,59 @@ public final class ProviderFactory {
     private final Clock clock;
     private final CircuitBreakerRegistry breakers;
     private final long maxResponseBytes;
+    private final boolean probing;
 
-    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes) {
+    /** {@code probing}: active health probes run, so failed requests may mark a provider DOWN. */
+    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes, boolean probing) {
         this.clock = clock;
         this.breakers = breakers;
         this.maxResponseBytes = maxResponseBytes;
+        this.probing = probing;
     }
 
     public Provider create(NetworkDefinition network, ProviderDefinition definition) {
         CircuitBreaker breaker = breakers.circuitBreaker(breakerName(definition), breakerConfig(network));
-        if (!network.circuitBreaker().enabled()) {
+        boolean breakerEnabled = network.circuitBreaker().enabled();
+        if (!breakerEnabled) {
             breaker.transitionToDisabledState();
         }
-        breaker.getEventPublisher().onStateTransition(event -> log.warn(
-                "Provider {} ({} tier, network {}): circuit breaker {} -> {}", definition.name(), definition.tier(),
-                definition.network(), event.getStateTransition().getFromState(),
-                event.getStateTransition().getToState()));
+        ProviderHealth health = new ProviderHealth(definition.maxFailures(), clock);
+        // Breaker and health state never disagree: each follows the other's transitions.
+        breaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.State to = event.getStateTransition().getToState();
+            log.warn("Provider {} ({} tier, network {}): circuit breaker {} -> {}", definition.name(), definition.tier(),
+                    definition.network(), event.getStateTransition().getFromState(), to);
+            if (to == CircuitBreaker.State.OPEN) {
+                health.breakerOpened("circuit breaker opened");
+            } else if (to == CircuitBreaker.State.CLOSED) {
+                health.breakerClosed();
+            }
+        });
+        health.onTransition(t -> {
+            logTransition(definition, t);
+            if (!breakerEnabled) {
+                return;
+            }
+            CircuitBreaker.State state = breaker.getState();
+            if (t.to() == HealthState.DOWN && state != CircuitBreaker.State.OPEN) {
+                breaker.transitionToOpenState();
+            } else if ((t.to() == HealthState.UP || t.to() == HealthState.UNKNOWN)
+                    && (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN)) {
+                breaker.transitionToClosedState();
+            }
+        });
         return new Provider(definition, new UpstreamClient(definition, maxResponseBytes, clock), breaker,
-                new RateLimitBackoff(network.rateLimitBackoff(), clock), Quota.of(definition.quota(), clock), clock);
+                new RateLimitBackoff(network.rateLimitBackoff(), clock), Quota.of(definition.quota(), clock), health,
+                probing, clock);
+    }
+
+    private static void logTransition(ProviderDefinition d, ProviderHealth.Transition t) {
+        String line = "Provider {} ({} tier, network {}): {} -> {} ({})";
+        switch (t.to()) {
+            case MISCONFIGURED -> log.error(line, d.name(), d.tier(), d.network(), t.from(), t.to(), t.reason());
+            case DOWN, LAGGING, SYNCING -> log.warn(line, d.name(), d.tier(), d.network(), t.from(), t.to(), t.reason());
+            default -> log.info(line, d.name(), d.tier(), d.network(), t.from(), t.to(), t.reason());
+        }
     }
 
     public void dispose(Provider provider) {

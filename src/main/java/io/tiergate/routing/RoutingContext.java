@@ -1,5 +1,6 @@
 package io.tiergate.routing;
 
+import io.tiergate.jsonrpc.BlockParams;
 import io.tiergate.jsonrpc.JsonBytes;
 import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.JsonRpcError;
@@ -31,6 +32,7 @@ final class RoutingContext implements SelectionContext {
     private final UpstreamAnswer[] fallbacks;
     private final GatewayError[] errors;
     private final boolean[] settled;
+    private final long requiredBlock;
     private final List<Provider> excluded = new ArrayList<>(4);
     private Map<Provider, String> notes;
     private int pending;
@@ -51,6 +53,16 @@ final class RoutingContext implements SelectionContext {
         this.errors = new GatewayError[n];
         this.settled = new boolean[n];
         this.pending = n;
+        long block = BlockParams.NONE;
+        for (JsonRequest r : requests) {
+            block = Math.max(block, BlockParams.requiredBlock(r.method(), r.params()));
+        }
+        this.requiredBlock = block;
+    }
+
+    @Override
+    public long requiredBlock() {
+        return requiredBlock;
     }
 
     Network network() {
@@ -207,6 +219,9 @@ final class RoutingContext implements SelectionContext {
         if (!answer.isError()) {
             settle(i, answer, null);
             answeredBy = provider;
+            if ("eth_blockNumber".equals(requests.get(i).method())) {
+                observeHead(provider, answer.result());
+            }
             return;
         }
         switch (ErrorClass.of(answer.errorCode(), answer.errorMessage())) {
@@ -228,6 +243,17 @@ final class RoutingContext implements SelectionContext {
                 } else {
                     verdict.fault("error " + answer.errorCode() + ": " + shorten(answer.errorMessage()));
                 }
+            }
+        }
+    }
+
+    /** An eth_blockNumber answer is a free head report: it keeps lag current between probes. */
+    private void observeHead(Provider provider, RawJson result) {
+        if (result.length() > 4 && result.length() < 22 && result.source()[result.start()] == '"') {
+            long head = BlockParams.quantity(new String(result.source(), result.start() + 1, result.length() - 2,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            if (head >= 0) {
+                network.heads().observe(provider, head);
             }
         }
     }

@@ -12,6 +12,9 @@ public interface SelectionContext {
     /** Told of each provider passed over (possibly again on a later selection), so the client's error can say why. */
     void skipped(Provider provider, Availability why);
 
+    /** The highest block the request names explicitly, or -1: providers whose head is below it come last. */
+    long requiredBlock();
+
     /** A request gets at most one last-resort attempt. */
     boolean lastResortAvailable();
 }

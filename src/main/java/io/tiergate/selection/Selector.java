@@ -12,8 +12,10 @@ import java.util.List;
 /**
  * Tier priority first: the first tier (in list order) with a usable, untried provider serves, and
  * its strategy picks among those, except that a provider whose breaker is half-open gets its one
- * trial call first. When nothing is usable anywhere, the least recently failed
- * provider is tried as a last resort (never one whose quota is spent: that budget is a hard limit).
+ * trial call first. Providers that lag, sync, or whose head is below the block a request names are
+ * a fallback: chosen (tier by tier again) only when no healthy provider is left in any tier. When
+ * nothing is usable anywhere, the least recently failed provider is tried as a last resort (never
+ * one whose quota is spent: that budget is a hard limit).
  */
 public final class Selector {
 
@@ -26,16 +28,22 @@ public final class Selector {
     /** The next provider to try, or null when none is left. */
     public Choice select(Network network, SelectionContext context) {
         long now = clock.millis();
-        List<Provider> candidates = null;
-        Provider trial = null;
+        long required = context.requiredBlock();
+        boolean anyFallback = false;
         for (Tier tier : network.tiers()) {
+            List<Provider> candidates = null;
+            Provider trial = null;
             for (Provider p : tier.providers()) {
                 if (context.excluded(p)) {
                     continue;
                 }
                 Availability availability = p.availability();
-                if (availability != Availability.USABLE) {
+                if (!availability.selectable()) {
                     context.skipped(p, availability);
+                    continue;
+                }
+                if (availability != Availability.USABLE || behind(p, required)) {
+                    anyFallback = true;
                     continue;
                 }
                 if (trial == null && p.breaker().getState() == CircuitBreaker.State.HALF_OPEN) {
@@ -55,14 +63,48 @@ public final class Selector {
                 return new Choice(tier.strategy().pick(candidates, now), false);
             }
         }
+        if (anyFallback) {
+            Choice fallback = fallback(network, context, now);
+            if (fallback != null) {
+                return fallback;
+            }
+        }
         return context.lastResortAvailable() ? lastResort(network, context) : null;
+    }
+
+    /** Lagging, syncing or behind the requested block: better than nothing once nothing healthy is left. */
+    private static Choice fallback(Network network, SelectionContext context, long now) {
+        for (Tier tier : network.tiers()) {
+            List<Provider> candidates = null;
+            for (Provider p : tier.providers()) {
+                if (!context.excluded(p) && p.availability().selectable()) {
+                    if (candidates == null) {
+                        candidates = new ArrayList<>(tier.providers().size());
+                    }
+                    candidates.add(p);
+                }
+            }
+            if (candidates != null) {
+                return new Choice(tier.strategy().pick(candidates, now), false);
+            }
+        }
+        return null;
+    }
+
+    private static boolean behind(Provider p, long required) {
+        if (required < 0) {
+            return false;
+        }
+        long head = p.health().head();
+        return head >= 0 && head < required;
     }
 
     private static Choice lastResort(Network network, SelectionContext context) {
         Provider best = null;
         for (Tier tier : network.tiers()) {
             for (Provider p : tier.providers()) {
-                if (context.excluded(p) || p.quota().isExhausted()) {
+                if (context.excluded(p) || p.quota().isExhausted()
+                        || p.availability() == Availability.MISCONFIGURED) {
                     continue;
                 }
                 if (best == null || p.lastFailureMillis() < best.lastFailureMillis()) {

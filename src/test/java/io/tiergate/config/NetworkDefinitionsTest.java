@@ -89,6 +89,7 @@ class NetworkDefinitionsTest {
         Duration timeout = Duration.ofSeconds(5);
         int maxFailures = 3;
         Duration healthCheckInterval = Duration.ofSeconds(30);
+        int maxLagBlocks = 3;
         CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties(true, 3, Duration.ofSeconds(60));
         RateLimitBackoffProperties rateLimitBackoff =
                 new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900));
@@ -107,7 +108,7 @@ class NetworkDefinitionsTest {
 
         NetworkProperties build() {
             return new NetworkProperties(chainId, strategy, requestTimeout, maxAttempts, timeout, maxFailures,
-                    healthCheckInterval, circuitBreaker, rateLimitBackoff, allowMethods, denyMethods,
+                    healthCheckInterval, maxLagBlocks, circuitBreaker, rateLimitBackoff, allowMethods, denyMethods,
                     tiers == null ? null : tiers.stream().map(TierBuilder::build).toList());
         }
     }

@@ -33,9 +33,9 @@ public final class ProviderFixtures implements AutoCloseable {
 
     public ProviderFixtures(MutableClock clock, CircuitBreakerProperties breaker, RateLimitBackoffProperties backoff) {
         this.clock = clock;
-        this.network = new NetworkDefinition(NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED, Duration.ofSeconds(10), 5,
+        this.network = new NetworkDefinition(NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED, Duration.ofSeconds(10), 5, 3,
                 breaker, backoff, List.of(), List.of(), List.of());
-        this.factory = new ProviderFactory(clock, CircuitBreakerRegistry.ofDefaults(), MAX_RESPONSE_BYTES);
+        this.factory = new ProviderFactory(clock, CircuitBreakerRegistry.ofDefaults(), MAX_RESPONSE_BYTES, false);
     }
 
     public MutableClock clock() {

@@ -40,6 +40,12 @@ class SelectorTest {
         final Map<Provider, Availability> skipped = new LinkedHashMap<>();
         final List<Availability> reports = new ArrayList<>();
         boolean lastResortUsed;
+        long requiredBlock = -1;
+
+        @Override
+        public long requiredBlock() {
+            return requiredBlock;
+        }
 
         @Override
         public boolean excluded(Provider provider) {

@@ -7,10 +7,11 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Base of integration tests: the whole application on a random port, with a clock the test
- * moves. Subclasses describe their providers in a {@code @DynamicPropertySource} with {@link TestNetwork}.
+ * moves. Active health probes are off unless a test sets {@code test.health.enabled=true}: they would
+ * add calls to fault injectors that tests count. Subclasses describe their providers in a {@code @DynamicPropertySource} with {@link TestNetwork}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "logging.level.io.tiergate=DEBUG"})
+        properties = {"management.server.port=0", "logging.level.io.tiergate=DEBUG", "tiergate.health.enabled=${test.health.enabled:false}"})
 @Import(TestClockConfiguration.class)
 public abstract class GatewayTest {
 

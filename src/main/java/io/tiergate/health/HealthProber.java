@@ -1,0 +1,201 @@
+package io.tiergate.health;
+
+import io.tiergate.jsonrpc.BlockParams;
+import io.tiergate.jsonrpc.MalformedResponseException;
+import io.tiergate.jsonrpc.ResponseParser;
+import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.provider.Network;
+import io.tiergate.provider.NetworkRegistry;
+import io.tiergate.provider.Provider;
+import io.tiergate.upstream.TransportFailure;
+import io.tiergate.upstream.UpstreamResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import lombok.extern.slf4j.Slf4j;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Active health checks: every provider is asked eth_blockNumber and eth_syncing (and eth_chainId
+ * until its chain is verified, or after it recovers) on its own schedule. A probe never goes out
+ * while the provider rests after a rate limit, and spends quota only when there is some.
+ */
+@Slf4j
+public final class HealthProber implements SmartLifecycle {
+
+    private static final int HEAD_ID = 1;
+    private static final int SYNCING_ID = 2;
+    private static final int CHAIN_ID = 3;
+    private static final byte[] PROBE = body(false);
+    private static final byte[] PROBE_WITH_CHAIN = body(true);
+
+    private final NetworkRegistry registry;
+    private final Clock clock;
+    private final Duration tick;
+    private final ResponseParser parser = new ResponseParser();
+    private final Map<Provider, ProbeSchedule> schedules = new ConcurrentHashMap<>();
+    private volatile Disposable ticker;
+
+    public HealthProber(NetworkRegistry registry, Clock clock, Duration tick) {
+        this.registry = registry;
+        this.clock = clock;
+        this.tick = tick;
+    }
+
+    @Override
+    public void start() {
+        ticker = Flux.interval(Duration.ZERO, tick, Schedulers.parallel())
+                .onBackpressureDrop()
+                .subscribe(t -> probeDue(), e -> log.error("Health prober stopped", e));
+    }
+
+    @Override
+    public void stop() {
+        Disposable t = ticker;
+        if (t != null) {
+            t.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return ticker != null && !ticker.isDisposed();
+    }
+
+    /** Probe this provider at the next tick (an operator's reinstate). */
+    public void probeSoon(Provider provider) {
+        schedule(provider).dueNow();
+    }
+
+    /** Starts every probe that is due now; each runs on its own, so a hanging node delays no other. */
+    public void probeDue() {
+        for (Network network : registry.networks()) {
+            for (Provider provider : network.providers()) {
+                try {
+                    probeIfDue(network, provider);
+                } catch (RuntimeException e) {
+                    log.warn("Probe of {} could not start: {}", provider.name(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** Drops the schedules of providers no longer in any network. */
+    public void forget(Provider provider) {
+        schedules.remove(provider);
+    }
+
+    private ProbeSchedule schedule(Provider provider) {
+        return schedules.computeIfAbsent(provider,
+                p -> new ProbeSchedule(p.definition().healthCheckInterval().toMillis(), clock));
+    }
+
+    private void probeIfDue(Network network, Provider provider) {
+        ProbeSchedule schedule = schedule(provider);
+        if (provider.backoff().isActive()) {
+            schedule.postponeUntil(provider.backoff().untilMillis());
+            return;
+        }
+        if (!schedule.tryStart()) {
+            return;
+        }
+        boolean checkChain = network.definition().chainId() != null && needsChainCheck(provider.health());
+        byte[] body = checkChain ? PROBE_WITH_CHAIN : PROBE;
+        if (!provider.quota().tryConsume(checkChain ? 3 : 2)) {
+            schedule.finished();
+            return;
+        }
+        provider.client().post(body, provider.definition().timeout())
+                .doFinally(signal -> schedule.finished())
+                .subscribe(response -> answered(network, provider, response, checkChain),
+                        error -> failed(provider, TransportFailure.of(error).reason()));
+    }
+
+    /** The chain is checked at start-up and whenever the provider recovers. */
+    private static boolean needsChainCheck(ProviderHealth health) {
+        HealthState state = health.state();
+        return !health.chainVerified() || state == HealthState.DOWN || state == HealthState.MISCONFIGURED
+                || state == HealthState.UNKNOWN;
+    }
+
+    private void answered(Network network, Provider provider, UpstreamResponse response, boolean checkChain) {
+        if (response.status() == 429) {
+            provider.backoff().trip(response.retryAfter());
+            return;
+        }
+        if (!response.isSuccessStatus()) {
+            failed(provider, "probe got HTTP " + response.status());
+            return;
+        }
+        List<UpstreamAnswer> answers;
+        try {
+            answers = parser.parse(response.body());
+        } catch (MalformedResponseException e) {
+            failed(provider, "probe got a malformed answer: " + e.getMessage());
+            return;
+        }
+        UpstreamAnswer head = find(answers, HEAD_ID);
+        UpstreamAnswer syncing = find(answers, SYNCING_ID);
+        long block = head == null || head.isError() ? -1 : BlockParams.quantity(text(head));
+        if (block < 0 || syncing == null || syncing.isError()) {
+            failed(provider, "probe got no head block: " + describe(head == null || head.isError() ? head : syncing));
+            return;
+        }
+        Boolean chainMatches = null;
+        String chainProblem = null;
+        if (checkChain) {
+            UpstreamAnswer chain = find(answers, CHAIN_ID);
+            long expected = network.definition().chainId();
+            long actual = chain == null || chain.isError() ? -1 : BlockParams.quantity(text(chain));
+            if (actual < 0) {
+                failed(provider, "probe got no chain id: " + describe(chain));
+                return;
+            }
+            chainMatches = actual == expected;
+            chainProblem = chainMatches ? null : "expected chain id " + expected + ", got " + actual;
+        }
+        boolean isSyncing = !"false".equals(syncing.result().toString());
+        provider.health().probeSucceeded(block, isSyncing, chainMatches, chainProblem);
+        network.heads().refresh();
+    }
+
+    private void failed(Provider provider, String reason) {
+        provider.health().failed(reason, true);
+        log.debug("Probe of {} ({} tier) failed: {}", provider.name(), provider.tier(), reason);
+    }
+
+    private static UpstreamAnswer find(List<UpstreamAnswer> answers, int id) {
+        for (UpstreamAnswer a : answers) {
+            if (a.id() == id) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static String text(UpstreamAnswer answer) {
+        String raw = answer.result().toString();
+        return raw.length() >= 2 && raw.startsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
+    }
+
+    private static String describe(UpstreamAnswer answer) {
+        if (answer == null) {
+            return "no answer";
+        }
+        return answer.isError() ? "error " + answer.errorCode() + " " + answer.errorMessage() : answer.result().toString();
+    }
+
+    private static byte[] body(boolean withChain) {
+        String calls = "[{\"jsonrpc\":\"2.0\",\"id\":" + HEAD_ID + ",\"method\":\"eth_blockNumber\",\"params\":[]},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":" + SYNCING_ID + ",\"method\":\"eth_syncing\",\"params\":[]}"
+                + (withChain ? ",{\"jsonrpc\":\"2.0\",\"id\":" + CHAIN_ID + ",\"method\":\"eth_chainId\",\"params\":[]}" : "")
+                + "]";
+        return calls.getBytes(StandardCharsets.US_ASCII);
+    }
+}
