@@ -141,6 +141,20 @@ public final class NetworkDefinitions {
                 backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers));
     }
 
+    /**
+     * A provider added at run time, validated exactly as one from configuration, with the network's
+     * defaults. Problems are reported against the field names of the request body.
+     */
+    public static ProviderDefinition resolveAdded(String network, NetworkProperties n, String tier,
+            ProviderProperties p) {
+        ProviderDefinition definition = provider(network, n, tier,
+                new ProviderSource(p, "name", "url", "weight", "provider"), key -> null);
+        if (definition == null) {
+            throw new InvalidConfigurationException("url", "must not be empty (with {api-key}, api-key too)");
+        }
+        return definition;
+    }
+
     /** A provider's properties and the keys a user wrote them under (endpoints have no keys of their own). */
     private record ProviderSource(ProviderProperties properties, String nameKey, String urlKey, String weightKey,
             String key) {

@@ -1,7 +1,6 @@
 package io.tiergate.health;
 
 import io.tiergate.provider.Network;
-import io.tiergate.provider.Provider;
 import io.tiergate.provider.Tier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -32,20 +31,7 @@ final class ServingHealthIndicator implements HealthIndicator {
                 .withDetail("bestHead", network.heads().bestHead()).build();
     }
 
-    /** The tier traffic goes to: the first with a healthy provider, else the first with any usable one. */
     Tier servingTier() {
-        Tier fallback = null;
-        for (Tier tier : network.tiers()) {
-            for (Provider p : tier.providers()) {
-                switch (p.availability()) {
-                    case USABLE -> {
-                        return tier;
-                    }
-                    case LAGGING, SYNCING -> fallback = fallback == null ? tier : fallback;
-                    default -> { }
-                }
-            }
-        }
-        return fallback;
+        return network.servingTier();
     }
 }

@@ -10,6 +10,7 @@ public enum Availability {
     RATE_LIMITED("rate-limited, backing off", false),
     QUOTA_EXHAUSTED("quota exhausted", false),
     DOWN("down", false),
+    DRAINED("drained by an operator", false),
     MISCONFIGURED("on the wrong chain", false);
 
     private final String reason;

@@ -48,6 +48,42 @@ public final class Network {
         return all;
     }
 
+    /** The tier traffic goes to now: the first with a healthy provider, else the first with any usable one. */
+    public Tier servingTier() {
+        Tier fallback = null;
+        for (Tier tier : tiers) {
+            for (Provider p : tier.providers()) {
+                Availability availability = p.availability();
+                if (availability == Availability.USABLE) {
+                    return tier;
+                }
+                if (availability.selectable() && fallback == null) {
+                    fallback = tier;
+                }
+            }
+        }
+        return fallback;
+    }
+
+    public Tier tier(String name) {
+        for (Tier tier : tiers) {
+            if (tier.name().equals(name)) {
+                return tier;
+            }
+        }
+        return null;
+    }
+
+    /** The tier a provider sits in, or null. */
+    public Tier tierOf(Provider provider) {
+        for (Tier tier : tiers) {
+            if (tier.providers().contains(provider)) {
+                return tier;
+            }
+        }
+        return null;
+    }
+
     public Provider provider(String name) {
         for (Tier tier : tiers) {
             for (Provider p : tier.providers()) {

@@ -47,6 +47,25 @@ public final class NetworkRegistry implements AutoCloseable {
         return networks.values();
     }
 
+    /** Adds a provider at run time to an existing tier of a network. */
+    public Provider addProvider(Network network, String tierName, ProviderDefinition definition) {
+        Tier tier = network.tier(tierName);
+        Provider provider = factory.create(network.definition(), definition);
+        tier.add(provider);
+        log.info("Network {}: provider {} added to tier {} with weight {} ({})", network.name(), definition.name(),
+                tierName, definition.weight(), definition.redactedUrl());
+        return provider;
+    }
+
+    /** Takes a provider out of its network and frees its client and breaker. */
+    public void removeProvider(Network network, Provider provider) {
+        Tier tier = network.tierOf(provider);
+        if (tier != null && tier.remove(provider)) {
+            factory.dispose(provider);
+            log.info("Network {}: provider {} removed from tier {}", network.name(), provider.name(), tier.name());
+        }
+    }
+
     private void logSummary() {
         for (Network network : networks.values()) {
             NetworkDefinition d = network.definition();

@@ -3,6 +3,7 @@ package io.tiergate.provider;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.tiergate.health.HealthState;
 import io.tiergate.health.ProviderHealth;
+import io.tiergate.health.RecentCalls;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,12 +29,16 @@ public final class Provider {
 
     private final ProviderHealth health;
     private final boolean passiveDown;
+    private final RecentCalls recent;
+    private volatile AdminState adminState = AdminState.ACTIVE;
+    private volatile Integer weightOverride;
 
     Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker,
             RateLimitBackoff backoff, Quota quota, ProviderHealth health, boolean passiveDown, Clock clock) {
         this.definition = definition;
         this.health = health;
         this.passiveDown = passiveDown;
+        this.recent = new RecentCalls(clock);
         this.client = client;
         this.breaker = breaker;
         this.backoff = backoff;
@@ -69,9 +74,56 @@ public final class Provider {
         return quota;
     }
 
-    /** The weight selection uses now. */
+    /** The weight selection uses now: an operator's override, else the configured weight. */
     public int weight() {
-        return definition.weight();
+        Integer override = weightOverride;
+        return override != null ? override : definition.weight();
+    }
+
+    /** The operator's weight, or null when the configured one applies. */
+    public Integer weightOverride() {
+        return weightOverride;
+    }
+
+    public void overrideWeight(Integer weight) {
+        this.weightOverride = weight;
+    }
+
+    public AdminState adminState() {
+        return adminState;
+    }
+
+    public void adminState(AdminState state) {
+        this.adminState = state;
+    }
+
+    /**
+     * Counts a call in flight unless the provider is drained. The count goes up before the drain flag is
+     * read, and a drain sets the flag before it reads the count: so no call starts after a drain returned
+     * without being in the count it reported.
+     */
+    public boolean tryStartCall() {
+        inFlight.incrementAndGet();
+        if (adminState == AdminState.DRAINED) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** An operator's reinstate: drain lifted, breaker closed, rest and failure counts cleared. */
+    public void reinstate() {
+        adminState = AdminState.ACTIVE;
+        consecutiveFailures.set(0);
+        backoff.clear();
+        health.reset();
+        if (breaker.getState() != CircuitBreaker.State.DISABLED) {
+            breaker.transitionToClosedState();
+        }
+    }
+
+    public RecentCalls recent() {
+        return recent;
     }
 
     public ProviderHealth health() {
@@ -79,6 +131,9 @@ public final class Provider {
     }
 
     public Availability availability() {
+        if (adminState == AdminState.DRAINED) {
+            return Availability.DRAINED;
+        }
         HealthState state = health.state();
         if (state == HealthState.MISCONFIGURED) {
             return Availability.MISCONFIGURED;
@@ -124,6 +179,7 @@ public final class Provider {
         lastSuccessMillis = clock.millis();
         health.observeLatency(elapsedNanos);
         health.requestSucceeded();
+        recent.record(false);
     }
 
     public void onFailure(long elapsedNanos, String reason, boolean permitted) {
@@ -133,6 +189,7 @@ public final class Provider {
         consecutiveFailures.incrementAndGet();
         lastFailureMillis = clock.millis();
         health.observeLatency(elapsedNanos);
+        recent.record(true);
         // Without probes nothing would bring a DOWN provider back, so requests alone never mark it DOWN.
         health.failed(reason, passiveDown);
     }
@@ -148,10 +205,6 @@ public final class Provider {
 
     public int inFlight() {
         return inFlight.get();
-    }
-
-    public void callStarted() {
-        inFlight.incrementAndGet();
     }
 
     public void callEnded() {

@@ -46,6 +46,13 @@ public final class RateLimitBackoff {
         }
     }
 
+    /** Forget every rate limit seen: an operator's reinstate. */
+    public void clear() {
+        strikes.set(0);
+        untilMillis = 0;
+        lastLimitedMillis = 0;
+    }
+
     public boolean isActive() {
         return clock.millis() < untilMillis;
     }

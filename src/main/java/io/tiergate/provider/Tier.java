@@ -1,6 +1,7 @@
 package io.tiergate.provider;
 
 import io.tiergate.selection.SelectionStrategy;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One priority level of a network: its providers and the strategy instance that spreads load over them. */
@@ -32,5 +33,19 @@ public final class Tier {
 
     public List<Provider> providers() {
         return providers;
+    }
+
+    /** Copy-on-write: requests in progress keep iterating the list they read. */
+    public synchronized void add(Provider provider) {
+        List<Provider> next = new ArrayList<>(providers);
+        next.add(provider);
+        providers = List.copyOf(next);
+    }
+
+    public synchronized boolean remove(Provider provider) {
+        List<Provider> next = new ArrayList<>(providers);
+        boolean removed = next.remove(provider);
+        providers = List.copyOf(next);
+        return removed;
     }
 }

@@ -15,11 +15,11 @@ final class Attempt {
     private boolean ended;
     private boolean resolved;
 
+    /** The call is already counted in flight ({@link Provider#tryStartCall()}). */
     Attempt(Provider provider, boolean permitted) {
         this.provider = provider;
         this.permitted = permitted;
         this.startNanos = System.nanoTime();
-        provider.callStarted();
     }
 
     Provider provider() {

@@ -66,7 +66,15 @@ public final class RequestRouter {
                 context.skipped(provider, Availability.CIRCUIT_OPEN);
                 continue;
             }
+            if (!provider.tryStartCall()) {
+                if (permitted) {
+                    provider.releasePermission();
+                }
+                context.skipped(provider, Availability.DRAINED);
+                continue;
+            }
             if (!provider.quota().tryConsume(context.pendingCalls())) {
+                provider.callEnded();
                 if (permitted) {
                     provider.releasePermission();
                 }

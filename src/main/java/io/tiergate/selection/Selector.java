@@ -60,7 +60,7 @@ public final class Selector {
                 return new Choice(trial, false);
             }
             if (candidates != null) {
-                return new Choice(tier.strategy().pick(candidates, now), false);
+                return new Choice(tier.strategy().pick(weighted(candidates), now), false);
             }
         }
         if (anyFallback) {
@@ -85,10 +85,33 @@ public final class Selector {
                 }
             }
             if (candidates != null) {
-                return new Choice(tier.strategy().pick(candidates, now), false);
+                return new Choice(tier.strategy().pick(weighted(candidates), now), false);
             }
         }
         return null;
+    }
+
+    /** Weight 0 means no traffic while another provider of the tier is usable, whatever the strategy. */
+    private static List<Provider> weighted(List<Provider> candidates) {
+        boolean anyZero = false;
+        boolean anyPositive = false;
+        for (Provider p : candidates) {
+            if (p.weight() == 0) {
+                anyZero = true;
+            } else {
+                anyPositive = true;
+            }
+        }
+        if (!anyZero || !anyPositive) {
+            return candidates;
+        }
+        List<Provider> positive = new ArrayList<>(candidates.size());
+        for (Provider p : candidates) {
+            if (p.weight() > 0) {
+                positive.add(p);
+            }
+        }
+        return positive;
     }
 
     private static boolean behind(Provider p, long required) {
@@ -103,8 +126,9 @@ public final class Selector {
         Provider best = null;
         for (Tier tier : network.tiers()) {
             for (Provider p : tier.providers()) {
-                if (context.excluded(p) || p.quota().isExhausted()
-                        || p.availability() == Availability.MISCONFIGURED) {
+                Availability availability = p.availability();
+                if (context.excluded(p) || p.quota().isExhausted() || availability == Availability.MISCONFIGURED
+                        || availability == Availability.DRAINED) {
                     continue;
                 }
                 if (best == null || p.lastFailureMillis() < best.lastFailureMillis()) {

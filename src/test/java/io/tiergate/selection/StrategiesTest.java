@@ -96,15 +96,15 @@ class StrategiesTest {
         Provider a = fixtures.provider("a", "local", 100);
         Provider b = fixtures.provider("b", "local", 50);
         Provider c = fixtures.provider("c", "local", 80);
-        a.callStarted();
-        a.callStarted();
-        c.callStarted();
+        a.tryStartCall();
+        a.tryStartCall();
+        c.tryStartCall();
         SelectionStrategy strategy = StrategyType.LEAST_CONNECTIONS.newStrategy();
 
         assertThat(strategy.pick(List.of(a, b, c), clock.millis())).isSameAs(b);
 
-        b.callStarted();
-        b.callStarted();
+        b.tryStartCall();
+        b.tryStartCall();
         assertThat(strategy.pick(List.of(a, b, c), clock.millis())).isSameAs(c);
 
         a.callEnded();
@@ -118,7 +118,7 @@ class StrategiesTest {
         Provider heavy1 = fixtures.provider("heavy1", "local", 90);
         Provider heavy2 = fixtures.provider("heavy2", "local", 90);
         Provider busy = fixtures.provider("busy", "local", 1000);
-        busy.callStarted();
+        busy.tryStartCall();
         SelectionStrategy strategy = StrategyType.LEAST_CONNECTIONS.newStrategy();
 
         assertThat(strategy.pick(List.of(light, heavy1, heavy2, busy), clock.millis())).isSameAs(heavy1);
