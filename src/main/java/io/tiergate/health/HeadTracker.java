@@ -51,7 +51,10 @@ public final class HeadTracker {
                 best = Math.max(best, p.health().head());
             }
         }
-        bestHead = Math.max(bestHead, best);
+        if (best >= 0) {
+            // Follows the UP providers, down too: a dead leader's block is no longer anyone's head.
+            bestHead = best;
+        }
         for (Provider p : all) {
             if (ranked(p) && p.health().head() >= 0 && best >= 0) {
                 p.health().lag(best - p.health().head(), maxLagBlocks);

@@ -7,6 +7,7 @@ import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.Provider;
+import io.tiergate.upstream.ErrorClass;
 import io.tiergate.upstream.TransportFailure;
 import io.tiergate.upstream.UpstreamResponse;
 import java.nio.charset.StandardCharsets;
@@ -111,10 +112,13 @@ public final class HealthProber implements SmartLifecycle {
             schedule.finished();
             return;
         }
+        long start = System.nanoTime();
         provider.client().post(body, provider.definition().timeout())
                 .doFinally(signal -> schedule.finished())
-                .subscribe(response -> answered(network, provider, response, checkChain),
-                        error -> failed(provider, TransportFailure.of(error).reason()));
+                .subscribe(response -> {
+                    provider.health().observeLatency(System.nanoTime() - start);
+                    answered(network, provider, response, checkChain);
+                }, error -> failed(network, provider, TransportFailure.of(error).reason()));
     }
 
     /** The chain is checked at start-up and whenever the provider recovers. */
@@ -130,21 +134,28 @@ public final class HealthProber implements SmartLifecycle {
             return;
         }
         if (!response.isSuccessStatus()) {
-            failed(provider, "probe got HTTP " + response.status());
+            failed(network, provider, "probe got HTTP " + response.status());
             return;
         }
         List<UpstreamAnswer> answers;
         try {
             answers = parser.parse(response.body());
         } catch (MalformedResponseException e) {
-            failed(provider, "probe got a malformed answer: " + e.getMessage());
+            failed(network, provider, "probe got a malformed answer: " + e.getMessage());
             return;
+        }
+        for (UpstreamAnswer answer : answers) {
+            if (answer.isError() && ErrorClass.of(answer.errorCode(), answer.errorMessage()) == ErrorClass.RATE_LIMITED) {
+                // The provider protects itself: it rests (and is not probed) instead of counting toward DOWN.
+                provider.backoff().trip(response.retryAfter());
+                return;
+            }
         }
         UpstreamAnswer head = find(answers, HEAD_ID);
         UpstreamAnswer syncing = find(answers, SYNCING_ID);
         long block = head == null || head.isError() ? -1 : BlockParams.quantity(text(head));
         if (block < 0 || syncing == null || syncing.isError()) {
-            failed(provider, "probe got no head block: " + describe(head == null || head.isError() ? head : syncing));
+            failed(network, provider, "probe got no head block: " + describe(head == null || head.isError() ? head : syncing));
             return;
         }
         Boolean chainMatches = null;
@@ -154,7 +165,7 @@ public final class HealthProber implements SmartLifecycle {
             long expected = network.definition().chainId();
             long actual = chain == null || chain.isError() ? -1 : BlockParams.quantity(text(chain));
             if (actual < 0) {
-                failed(provider, "probe got no chain id: " + describe(chain));
+                failed(network, provider, "probe got no chain id: " + describe(chain));
                 return;
             }
             chainMatches = actual == expected;
@@ -165,8 +176,9 @@ public final class HealthProber implements SmartLifecycle {
         network.heads().refresh();
     }
 
-    private void failed(Provider provider, String reason) {
+    private void failed(Network network, Provider provider, String reason) {
         provider.health().failed(reason, true);
+        network.heads().refresh();
         log.debug("Probe of {} ({} tier) failed: {}", provider.name(), provider.tier(), reason);
     }
 
