@@ -173,6 +173,9 @@ public final class HealthProber implements SmartLifecycle {
         }
         boolean isSyncing = !"false".equals(syncing.result().toString());
         provider.health().probeSucceeded(block, isSyncing, chainMatches, chainProblem);
+        if (provider.health().state() == HealthState.UP) {
+            provider.recovered();
+        }
         network.heads().refresh();
     }
 

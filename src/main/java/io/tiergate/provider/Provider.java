@@ -111,6 +111,11 @@ public final class Provider {
         return true;
     }
 
+    /** A probe found the provider answering again: the failures that took it out no longer weigh on its score. */
+    public void recovered() {
+        consecutiveFailures.set(0);
+    }
+
     /** An operator's reinstate: drain lifted, breaker closed, rest and failure counts cleared. */
     public void reinstate() {
         adminState = AdminState.ACTIVE;
