@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * change goes through the {@link OverrideStore} (so a shared store can spread it), is applied to
  * the running providers, written to the audit log and counted.
  */
-public class AdminService {
+public class AdminService implements AdminOperations {
 
     private static final Duration REMOVAL_POLL = Duration.ofMillis(20);
 
@@ -73,10 +73,11 @@ public class AdminService {
         return AdminViews.provider(n, p);
     }
 
-    public ProviderView setWeight(String network, String name, Object weight, String actor) {
+    public ProviderView setWeight(String network, String name, int weight, String actor) {
         Network n = network(network);
         Provider p = provider(n, name);
         int value = weight(weight);
+
         int before = p.weight();
         store.update(n.name(), p.name(), actor, o -> o.withWeight(value));
         changed(actor, "weight", n, p, Integer.toString(before), Integer.toString(value));
@@ -179,17 +180,12 @@ public class AdminService {
         return p;
     }
 
-    private static int weight(Object weight) {
-        if (!(weight instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
-            throw AdminException.badValue("invalid weight", "weight must be a whole number from 0 to "
-                    + NetworkDefinitions.MAX_WEIGHT + " (was " + weight + ")");
-        }
-        long value = number.longValue();
+    private static int weight(int value) {
         if (value < 0 || value > NetworkDefinitions.MAX_WEIGHT) {
             throw AdminException.badValue("invalid weight", "weight must be from 0 to "
                     + NetworkDefinitions.MAX_WEIGHT + " (was " + value + ")");
         }
-        return (int) value;
+        return value;
     }
 
     /** Binds the body as Spring binds configuration: kebab-case keys, durations such as "5s". */

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Import;
  * add calls to fault injectors that tests count. Subclasses describe their providers in a {@code @DynamicPropertySource} with {@link TestNetwork}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "logging.level.io.tiergate=DEBUG", "tiergate.health.enabled=${test.health.enabled:false}"})
+        properties = {"management.server.port=0", "logging.level.io.tiergate=DEBUG", "server.shutdown=immediate", "spring.reactor.netty.shutdown-quiet-period=0s", "tiergate.health.enabled=${test.health.enabled:false}"})
 @Import(TestClockConfiguration.class)
 public abstract class GatewayTest {
 
