@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -38,6 +40,7 @@ public class AdminService implements AdminOperations {
     private final TiergateProperties properties;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
     public AdminService(NetworkRegistry registry, OverrideStore store, AuditLog audit, TiergateProperties properties,
             MeterRegistry meters, Clock clock) {
@@ -130,17 +133,30 @@ public class AdminService implements AdminOperations {
         return AdminViews.provider(n, added);
     }
 
-    /** Drains the provider, waits for its requests in flight (up to request-timeout), then removes it. */
+    /**
+     * Drains the provider, waits for its requests in flight (up to request-timeout), then removes it. The
+     * removal runs to its end even if the caller hangs up, so a provider is never left drained half-way.
+     */
     public Mono<ProviderView> remove(String network, String name, String actor) {
         Network n = network(network);
         Provider p = provider(n, name);
-        if (n.providers().size() == 1) {
-            throw AdminException.conflict("last provider of the network", "add another provider before removing " + name);
+        String key = n.name() + "/" + p.name();
+        // Check and mark together: two removals at once must not empty a network between them.
+        synchronized (n) {
+            if (removing.contains(key)) {
+                throw AdminException.conflict("removal in progress", p.name());
+            }
+            long staying = n.providers().stream().filter(q -> !removing.contains(n.name() + "/" + q.name())).count();
+            if (staying <= 1) {
+                throw AdminException.conflict("last provider of the network",
+                        "add another provider before removing " + name);
+            }
+            removing.add(key);
         }
         ProviderView before = AdminViews.provider(n, p);
         store.update(n.name(), p.name(), actor, o -> o.withState(AdminState.DRAINED));
         Duration patience = n.definition().requestTimeout().plusSeconds(1);
-        return Flux.interval(Duration.ZERO, REMOVAL_POLL)
+        Mono<ProviderView> removal = Flux.interval(Duration.ZERO, REMOVAL_POLL)
                 .filter(t -> p.inFlight() == 0)
                 .next()
                 .timeout(patience, Mono.empty())
@@ -148,7 +164,11 @@ public class AdminService implements AdminOperations {
                     store.update(n.name(), p.name(), actor, ProviderOverride::asRemoved);
                     changed(actor, "remove", n, p, "tier " + p.tier(), "removed");
                     return before;
-                }));
+                }))
+                .doFinally(signal -> removing.remove(key))
+                .cache();
+        removal.subscribe(view -> { }, error -> { });
+        return removal;
     }
 
     public List<AuditEntry> audit(int limit) {

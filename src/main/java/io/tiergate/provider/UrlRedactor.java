@@ -66,7 +66,7 @@ public final class UrlRedactor {
             }
         }
         if (url.getRawQuery() != null) {
-            out.append("?***");
+            out.append("/".equals(path) ? "/?***" : "?***");
         }
         String redacted = out.toString();
         return apiKey == null || apiKey.isEmpty() ? redacted : redacted.replace(apiKey, "***");

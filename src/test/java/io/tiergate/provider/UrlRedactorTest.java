@@ -24,7 +24,7 @@ class UrlRedactorTest {
         https://user:s3cr3t-pass@rpc.example.com:8443/rpc                                        | https://***@rpc.example.com:8443/rpc
         https://:projectsecret@mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161            | https://***@mainnet.infura.io/v3/***
         https://lb.drpc.org/ogrpc?network=ethereum&dkey=AbCdEf0123456789                        | https://lb.drpc.org/ogrpc?***
-        https://rpc.example.com/?apikey=x                                                       | https://rpc.example.com?***
+        https://rpc.example.com/?apikey=x                                                       | https://rpc.example.com/?***
         https://rpc.example.com/eth#frag-with-KEY0123456789                                     | https://rpc.example.com/eth
         http://127.0.0.1:8545                                                                   | http://127.0.0.1:8545
         http://erigon_node:8545                                                                 | http://erigon_node:8545
