@@ -1,6 +1,7 @@
 package io.tiergate.config;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.ProviderFactory;
 import io.tiergate.selection.Selector;
@@ -34,9 +35,9 @@ public class CoreConfiguration {
 
     @Bean(destroyMethod = "close")
     public NetworkRegistry networkRegistry(TiergateProperties properties, ProviderFactory providerFactory,
-            ConfigurableEnvironment environment) {
+            ConfigurableEnvironment environment, MeterRegistry meters) {
         return new NetworkRegistry(NetworkDefinitions.resolve(properties, key -> rawValue(environment, key)),
-                properties.defaultNetwork(), providerFactory);
+                properties.defaultNetwork(), providerFactory, meters);
     }
 
     /** A key's value as written in its property source, placeholders unresolved. */

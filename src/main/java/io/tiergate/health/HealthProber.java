@@ -131,6 +131,7 @@ public final class HealthProber implements SmartLifecycle {
     private void answered(Network network, Provider provider, UpstreamResponse response, boolean checkChain) {
         if (response.status() == 429) {
             provider.backoff().trip(response.retryAfter());
+            probeRateLimited(provider);
             return;
         }
         if (!response.isSuccessStatus()) {
@@ -148,6 +149,7 @@ public final class HealthProber implements SmartLifecycle {
             if (answer.isError() && ErrorClass.of(answer.errorCode(), answer.errorMessage()) == ErrorClass.RATE_LIMITED) {
                 // The provider protects itself: it rests (and is not probed) instead of counting toward DOWN.
                 provider.backoff().trip(response.retryAfter());
+                probeRateLimited(provider);
                 return;
             }
         }
@@ -173,13 +175,25 @@ public final class HealthProber implements SmartLifecycle {
         }
         boolean isSyncing = !"false".equals(syncing.result().toString());
         provider.health().probeSucceeded(block, isSyncing, chainMatches, chainProblem);
+        if (provider.metrics() != null) {
+            provider.metrics().probe(true);
+        }
         if (provider.health().state() == HealthState.UP) {
             provider.recovered();
         }
         network.heads().refresh();
     }
 
+    private static void probeRateLimited(Provider provider) {
+        if (provider.metrics() != null) {
+            provider.metrics().probeRateLimited();
+        }
+    }
+
     private void failed(Network network, Provider provider, String reason) {
+        if (provider.metrics() != null) {
+            provider.metrics().probe(false);
+        }
         provider.health().failed(reason, true);
         network.heads().refresh();
         log.debug("Probe of {} ({} tier) failed: {}", provider.name(), provider.tier(), reason);

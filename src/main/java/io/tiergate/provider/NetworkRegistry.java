@@ -6,6 +6,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.metrics.NetworkMeters;
+import io.tiergate.metrics.ProviderMetrics;
 import lombok.extern.slf4j.Slf4j;
 
 /** Owns every network and provider at run time; the request path, health and admin read from it. */
@@ -15,9 +18,17 @@ public final class NetworkRegistry implements AutoCloseable {
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Network defaultNetwork;
     private final ProviderFactory factory;
+    private final MeterRegistry meters;
 
     public NetworkRegistry(List<NetworkDefinition> definitions, String defaultNetwork, ProviderFactory factory) {
+        this(definitions, defaultNetwork, factory, null);
+    }
+
+    /** {@code meters}: where provider, tier and network meters go; null for none. */
+    public NetworkRegistry(List<NetworkDefinition> definitions, String defaultNetwork, ProviderFactory factory,
+            MeterRegistry meters) {
         this.factory = factory;
+        this.meters = meters;
         for (NetworkDefinition definition : definitions) {
             List<Tier> tiers = new ArrayList<>();
             for (TierDefinition tier : definition.tiers()) {
@@ -28,7 +39,12 @@ public final class NetworkRegistry implements AutoCloseable {
                 tiers.add(new Tier(tier.name(), tier.priority(), definition.strategy().newStrategy(), providers));
             }
             MethodPolicy policy = new MethodPolicy(definition.denyMethods(), definition.allowMethods());
-            networks.put(definition.name(), new Network(definition, tiers, policy));
+            Network network = new Network(definition, tiers, policy);
+            networks.put(definition.name(), network);
+            if (meters != null) {
+                network.providers().forEach(p -> p.attachMetrics(new ProviderMetrics(meters, network, p)));
+                NetworkMeters.bind(meters, network);
+            }
         }
         this.defaultNetwork = networks.get(defaultNetwork);
         logSummary();
@@ -51,6 +67,9 @@ public final class NetworkRegistry implements AutoCloseable {
     public Provider addProvider(Network network, String tierName, ProviderDefinition definition) {
         Tier tier = network.tier(tierName);
         Provider provider = factory.create(network.definition(), definition);
+        if (meters != null) {
+            provider.attachMetrics(new ProviderMetrics(meters, network, provider));
+        }
         tier.add(provider);
         log.info("Network {}: provider {} added to tier {} with weight {} ({})", network.name(), definition.name(),
                 tierName, definition.weight(), definition.redactedUrl());
@@ -62,6 +81,9 @@ public final class NetworkRegistry implements AutoCloseable {
         Tier tier = network.tierOf(provider);
         if (tier != null && tier.remove(provider)) {
             factory.dispose(provider);
+            if (provider.metrics() != null) {
+                provider.metrics().remove();
+            }
             log.info("Network {}: provider {} removed from tier {}", network.name(), provider.name(), tier.name());
         }
     }

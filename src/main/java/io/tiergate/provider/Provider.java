@@ -4,6 +4,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.tiergate.health.HealthState;
 import io.tiergate.health.ProviderHealth;
 import io.tiergate.health.RecentCalls;
+import io.tiergate.metrics.ProviderMetrics;
+import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,7 @@ public final class Provider {
     private final ProviderHealth health;
     private final boolean passiveDown;
     private final RecentCalls recent;
+    private volatile ProviderMetrics metrics;
     private volatile AdminState adminState = AdminState.ACTIVE;
     private volatile Integer weightOverride;
 
@@ -124,6 +127,29 @@ public final class Provider {
         health.reset();
         if (breaker.getState() != CircuitBreaker.State.DISABLED) {
             breaker.transitionToClosedState();
+        }
+    }
+
+    /** Attached once the provider's network exists (meters are labelled with it); null before. */
+    public void attachMetrics(ProviderMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public ProviderMetrics metrics() {
+        return metrics;
+    }
+
+    public void recordCall(UpstreamOutcome outcome, long nanos) {
+        ProviderMetrics m = metrics;
+        if (m != null) {
+            m.call(outcome, nanos);
+        }
+    }
+
+    public void recordSkip(Availability reason) {
+        ProviderMetrics m = metrics;
+        if (m != null) {
+            m.skipped(reason);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tiergate.routing;
 
+import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Provider;
 import java.time.Duration;
 
@@ -33,27 +34,44 @@ final class Attempt {
         }
     }
 
-    synchronized void succeeded() {
+    /** {@code outcome}: SUCCESS, or ERROR when the provider's answer was a JSON-RPC error passed on as is. */
+    synchronized void succeeded(UpstreamOutcome outcome) {
         if (resolve()) {
             provider.onSuccess(elapsed(), permitted);
+            provider.recordCall(outcome, elapsed());
         }
     }
 
-    synchronized void failed(String reason) {
+    synchronized void failed(String reason, UpstreamOutcome outcome) {
         if (resolve()) {
             provider.onFailure(elapsed(), reason, permitted);
+            provider.recordCall(outcome, elapsed());
         }
     }
 
     synchronized Duration rateLimited(Duration retryAfter) {
-        return resolve() ? provider.onRateLimited(retryAfter, permitted) : Duration.ZERO;
+        if (!resolve()) {
+            return Duration.ZERO;
+        }
+        provider.recordCall(UpstreamOutcome.RATE_LIMITED, elapsed());
+        return provider.onRateLimited(retryAfter, permitted);
     }
 
     /** Hands back an unused permit (cancelled, or cut short by the request's own deadline). */
     synchronized void abandon() {
+        abandon(null);
+    }
+
+    /** As {@link #abandon()}, counting the call under {@code outcome} when it got that far. */
+    synchronized void abandon(UpstreamOutcome outcome) {
         end();
-        if (resolve() && permitted) {
-            provider.releasePermission();
+        if (resolve()) {
+            if (permitted) {
+                provider.releasePermission();
+            }
+            if (outcome != null) {
+                provider.recordCall(outcome, elapsed());
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.MalformedResponseException;
 import io.tiergate.jsonrpc.ResponseParser;
 import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.metrics.RequestMetrics;
+import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
@@ -29,10 +31,12 @@ public final class RequestRouter {
     private final Selector selector;
     private final ResponseParser parser = new ResponseParser();
     private final String maxResponseSizeText;
+    private final RequestMetrics metrics;
 
-    public RequestRouter(Selector selector, String maxResponseSizeText) {
+    public RequestRouter(Selector selector, String maxResponseSizeText, RequestMetrics metrics) {
         this.selector = selector;
         this.maxResponseSizeText = maxResponseSizeText;
+        this.metrics = metrics;
     }
 
     /** {@code requests}: valid, allowed requests in client order; {@code batch}: send as a JSON array. */
@@ -91,12 +95,16 @@ public final class RequestRouter {
         long providerTimeout = provider.definition().timeout().toNanos();
         boolean cutByDeadline = remainingNanos < providerTimeout;
         context.attemptStarted();
+        String failedTier = context.takeFailedTier();
+        if (failedTier != null) {
+            metrics.failover(context.network().name(), failedTier, provider.tier());
+        }
         return provider.client().post(context.upstreamBody(), Duration.ofNanos(Math.min(providerTimeout, remainingNanos)))
                 .doOnCancel(attempt::abandon)
                 .doOnNext(response -> onResponse(context, attempt, response))
                 .onErrorResume(ResponseTooLargeException.class, tooLarge -> {
                     // The request's answer is too large, not the provider faulty: no breaker charge, no failover.
-                    attempt.abandon();
+                    attempt.abandon(UpstreamOutcome.TOO_LARGE);
                     context.tooLarge(attempt.provider(), maxResponseSizeText);
                     return Mono.empty();
                 })
@@ -116,12 +124,12 @@ public final class RequestRouter {
             return;
         }
         if (status >= 500) {
-            fault(context, attempt, "HTTP " + status, false);
+            fault(context, attempt, "HTTP " + status, false, UpstreamOutcome.FAULT);
             return;
         }
         if (status == 401 || status == 403 || status == 407) {
             // Refused credentials are the provider's configuration, never the request's answer.
-            fault(context, attempt, "HTTP " + status + " (check its API key or headers)", true);
+            fault(context, attempt, "HTTP " + status + " (check its API key or headers)", true, UpstreamOutcome.FAULT);
             return;
         }
         List<UpstreamAnswer> answers = List.of();
@@ -131,7 +139,8 @@ public final class RequestRouter {
                 answers = parser.parse(response.body());
             } catch (MalformedResponseException e) {
                 fault(context, attempt,
-                        response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false);
+                        response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false,
+                        UpstreamOutcome.FAULT);
                 return;
             }
         }
@@ -139,9 +148,9 @@ public final class RequestRouter {
         if (verdict.rateLimitReason() != null) {
             rateLimited(context, attempt, verdict.rateLimitReason(), response.retryAfter());
         } else if (verdict.faultReason() != null) {
-            fault(context, attempt, verdict.faultReason(), false);
+            fault(context, attempt, verdict.faultReason(), false, UpstreamOutcome.FAULT);
         } else {
-            attempt.succeeded();
+            attempt.succeeded(verdict.hadErrorAnswer() ? UpstreamOutcome.ERROR : UpstreamOutcome.SUCCESS);
             if (verdict.noteReason() != null) {
                 context.note(provider, verdict.noteReason());
             }
@@ -152,16 +161,18 @@ public final class RequestRouter {
             boolean cutByDeadline) {
         if (failure.timeout() && cutByDeadline) {
             // The request ran out of time, not the provider: its breaker is not charged.
-            attempt.abandon();
+            attempt.abandon(UpstreamOutcome.TIMEOUT);
             context.failed(attempt.provider(), "timeout (request deadline)", false);
             context.deadlinePassed();
             return;
         }
-        fault(context, attempt, failure.reason(), failure.neverSent());
+        fault(context, attempt, failure.reason(), failure.neverSent(),
+                failure.timeout() ? UpstreamOutcome.TIMEOUT : UpstreamOutcome.CONNECTION);
     }
 
-    private static void fault(RoutingContext context, Attempt attempt, String reason, boolean neverSent) {
-        attempt.failed(reason);
+    private static void fault(RoutingContext context, Attempt attempt, String reason, boolean neverSent,
+            UpstreamOutcome outcome) {
+        attempt.failed(reason, outcome);
         context.failed(attempt.provider(), reason, neverSent);
         log.debug("Provider {} ({} tier, network {}) failed: {}; failing over", attempt.provider().name(),
                 attempt.provider().tier(), attempt.provider().definition().network(), reason);

@@ -41,6 +41,7 @@ final class RoutingContext implements SelectionContext {
     private boolean deadlinePassed;
     private Provider answeredBy;
     private Provider fallbackProvider;
+    private String failedTier;
 
     RoutingContext(Network network, List<JsonRequest> requests, boolean batch, long deadlineNanos) {
         this.network = network;
@@ -108,6 +109,14 @@ final class RoutingContext implements SelectionContext {
     @Override
     public void skipped(Provider provider, Availability why) {
         note(provider, why.reason());
+        provider.recordSkip(why);
+    }
+
+    /** The tier of the provider that failed last, once: the next attempt is a failover from it. */
+    String takeFailedTier() {
+        String tier = failedTier;
+        failedTier = null;
+        return tier;
     }
 
     @Override
@@ -228,6 +237,7 @@ final class RoutingContext implements SelectionContext {
             case DETERMINISTIC -> {
                 settle(i, answer, null);
                 answeredBy = provider;
+                verdict.answeredWithError();
             }
             case METHOD_NOT_FOUND -> {
                 fallbacks[i] = answer;
@@ -261,6 +271,7 @@ final class RoutingContext implements SelectionContext {
     /** A failure after which the request may or may not have reached the provider. */
     void failed(Provider provider, String reason, boolean neverSent) {
         note(provider, reason);
+        failedTier = provider.tier();
         if (neverSent) {
             return;
         }
@@ -364,6 +375,16 @@ final class RoutingContext implements SelectionContext {
         private String rateLimit;
         private String fault;
         private String note;
+        private boolean answeredWithError;
+
+        /** Marks that the provider answered some request with a JSON-RPC error (passed on as is). */
+        void answeredWithError() {
+            answeredWithError = true;
+        }
+
+        boolean hadErrorAnswer() {
+            return answeredWithError;
+        }
 
         void rateLimited(String reason) {
             rateLimit = reason;

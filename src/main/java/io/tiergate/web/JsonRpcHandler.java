@@ -11,6 +11,7 @@ import io.tiergate.jsonrpc.RawJson;
 import io.tiergate.jsonrpc.RequestParser;
 import io.tiergate.jsonrpc.ResponseWriter;
 import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.routing.GatewayError;
@@ -48,8 +49,12 @@ public class JsonRpcHandler {
     private final String maxRequestSizeText;
     private final boolean routingHeaders;
 
-    public JsonRpcHandler(NetworkRegistry networks, RequestRouter router, TiergateProperties properties) {
+    private final RequestMetrics metrics;
+
+    public JsonRpcHandler(NetworkRegistry networks, RequestRouter router, TiergateProperties properties,
+            RequestMetrics metrics) {
         this.networks = networks;
+        this.metrics = metrics;
         this.router = router;
         this.parser = new RequestParser(properties.maxBatchSize());
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
@@ -79,18 +84,20 @@ public class JsonRpcHandler {
         if (request.headers().contentLength().orElse(0) > maxRequestBytes) {
             return tooLarge();
         }
+        long start = System.nanoTime();
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxRequestBytes)
                 .map(JsonRpcHandler::drain)
                 .defaultIfEmpty(EMPTY)
-                .flatMap(body -> serve(network, body))
+                .flatMap(body -> serve(network, body, start))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
     }
 
-    private Mono<ServerResponse> serve(Network network, byte[] body) {
+    private Mono<ServerResponse> serve(Network network, byte[] body, long start) {
         ParsedBody parsed;
         try {
             parsed = parser.parse(body);
         } catch (BadRequestException e) {
+            metrics.request(network.name(), "other", "invalid");
             return error(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
         }
         List<JsonRequest> forward = new ArrayList<>(parsed.requests().size());
@@ -99,11 +106,12 @@ public class JsonRpcHandler {
             (network.policy().isAllowed(r.method()) ? forward : denied).add(r);
         }
         if (!parsed.batch()) {
-            return single(network, parsed, forward, denied);
+            return single(network, parsed, forward, denied, start);
         }
         Mono<RoutingResult> routed = forward.isEmpty() ? Mono.just(RoutingResultWriter.EMPTY)
                 : router.route(network, forward, true);
         return routed.flatMap(result -> {
+            observe(network, parsed, denied, result, "batch", start);
             RoutingResultWriter.Batch out = RoutingResultWriter.batch(parsed, result, denied);
             if (out.body() == null) {
                 return ServerResponse.noContent().build();
@@ -113,19 +121,22 @@ public class JsonRpcHandler {
     }
 
     private Mono<ServerResponse> single(Network network, ParsedBody parsed, List<JsonRequest> forward,
-            List<JsonRequest> denied) {
+            List<JsonRequest> denied, long start) {
         if (!parsed.invalid().isEmpty()) {
             InvalidRequest invalid = parsed.invalid().get(0);
+            metrics.request(network.name(), "other", "invalid");
             return json(HttpStatus.BAD_REQUEST)
                     .bodyValue(JsonRpcError.single(invalid.id(), JsonRpcError.INVALID_REQUEST, invalid.reason()));
         }
         if (!denied.isEmpty()) {
             JsonRequest r = denied.get(0);
+            metrics.request(network.name(), r.method(), "denied");
             return json(HttpStatus.FORBIDDEN).bodyValue(JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
                     "method not allowed: " + RoutingResultWriter.clip(r.method())));
         }
         JsonRequest request = forward.get(0);
         return router.route(network, forward, false).flatMap(result -> {
+            observe(network, parsed, denied, result, metrics.method(request.method()), start);
             UpstreamAnswer answer = result.answers()[0];
             GatewayError gatewayError = result.errors()[0];
             ServerResponse.BodyBuilder response;
@@ -144,6 +155,37 @@ public class JsonRpcHandler {
             }
             return withRoutingHeaders(response, result).bodyValue(out.toByteArray());
         });
+    }
+
+    private void observe(Network network, ParsedBody parsed, List<JsonRequest> denied, RoutingResult result,
+            String methodLabel, long start) {
+        String name = network.name();
+        for (int i = 0; i < parsed.invalid().size(); i++) {
+            metrics.request(name, "other", "invalid");
+        }
+        for (JsonRequest r : denied) {
+            metrics.request(name, r.method(), "denied");
+        }
+        List<JsonRequest> routed = result.requests();
+        for (int i = 0; i < routed.size(); i++) {
+            metrics.request(name, routed.get(i).method(), outcome(routed.get(i), result.answers()[i], result.errors()[i]));
+        }
+        metrics.completed(name, methodLabel, System.nanoTime() - start, result.attempts());
+    }
+
+    private static String outcome(JsonRequest request, UpstreamAnswer answer, GatewayError error) {
+        if (error != null) {
+            return switch (error.code()) {
+                case JsonRpcError.DEADLINE_EXCEEDED -> "deadline";
+                case JsonRpcError.TRANSACTION_NOT_RETRIED -> "not_retried";
+                case JsonRpcError.RESPONSE_TOO_LARGE -> "too_large";
+                default -> "no_provider";
+            };
+        }
+        if (answer == null) {
+            return "notification";
+        }
+        return answer.isError() ? "error" : "success";
     }
 
     private ServerResponse.BodyBuilder withRoutingHeaders(ServerResponse.BodyBuilder response, RoutingResult result) {

@@ -1,6 +1,9 @@
 package io.tiergate.web;
 
 import io.tiergate.config.TiergateProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.metrics.MetricsProperties;
+import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.selection.Selector;
 import org.springframework.context.annotation.Bean;
@@ -11,7 +14,12 @@ import org.springframework.context.annotation.Configuration;
 public class RouterConfiguration {
 
     @Bean
-    public RequestRouter requestRouter(Selector selector, TiergateProperties properties) {
-        return new RequestRouter(selector, properties.maxResponseSize().toString());
+    public RequestRouter requestRouter(Selector selector, TiergateProperties properties, RequestMetrics metrics) {
+        return new RequestRouter(selector, properties.maxResponseSize().toString(), metrics);
+    }
+
+    @Bean
+    public RequestMetrics requestMetrics(MeterRegistry registry, MetricsProperties properties) {
+        return new RequestMetrics(registry, properties);
     }
 }
