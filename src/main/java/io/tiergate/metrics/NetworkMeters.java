@@ -17,6 +17,9 @@ public final class NetworkMeters {
                             t -> t.providers().stream().anyMatch(p -> p.availability().selectable()) ? 1 : 0)
                     .tag("network", network.name()).tag("tier", tier.name())
                     .description("1 while at least one provider of the tier is usable").register(registry);
+            Gauge.builder("tiergate.tier.priority", tier, t -> t.priority() + 1)
+                    .tag("network", network.name()).tag("tier", tier.name())
+                    .description("1 for the first (preferred) tier of the network, 2 for the next, ...").register(registry);
         }
         Gauge.builder("tiergate.network.serving", network, n -> n.servingTier() == null ? 0 : 1)
                 .tag("network", network.name()).description("1 while some tier of the network serves")

@@ -70,6 +70,7 @@ public final class ProviderMetrics {
                 p -> Math.max(0, p.backoff().untilMillis() - System.currentTimeMillis()) / 1000.0);
         if (provider.quota().isLimited()) {
             gauge("tiergate.provider.quota.remaining", tags, provider, p -> p.quota().remaining());
+            gauge("tiergate.provider.quota.limit", tags, provider, p -> p.quota().spec().requests());
         }
         for (HealthState state : HealthState.values()) {
             keep(Gauge.builder("tiergate.provider.state", provider, p -> p.health().state() == state ? 1 : 0)
