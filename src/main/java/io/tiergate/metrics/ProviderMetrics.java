@@ -92,6 +92,9 @@ public final class ProviderMetrics {
         if (counter != null) {
             counter.increment();
         }
+        if (reason == Availability.CIRCUIT_OPEN) {
+            calls.get(UpstreamOutcome.CIRCUIT_OPEN).increment();
+        }
     }
 
     public void probe(boolean success) {

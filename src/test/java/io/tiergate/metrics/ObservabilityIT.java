@@ -135,6 +135,7 @@ class ObservabilityIT extends GatewayTest {
                 .containsPattern("tiergate_rate_limit_incidents_total\\{network=\"ethereum\",provider=\"limited_node\",tier=\"cloud\"} [1-9]")
                 .containsPattern("tiergate_provider_state\\{network=\"ethereum\",provider=\"broken_node\",state=\"DOWN\",tier=\"local\"} 1")
                 .containsPattern("tiergate_upstream_calls_total\\{network=\"ethereum\",outcome=\"fault\",provider=\"broken_node\",tier=\"local\"} [1-9]")
+                .containsPattern("tiergate_upstream_calls_total\\{network=\"ethereum\",outcome=\"circuit_open\",provider=\"broken_node\",tier=\"local\"} [1-9]")
                 .containsPattern("tiergate_provider_drained\\{network=\"ethereum\",provider=\"local_node\",tier=\"local\"} 1")
                 .containsPattern("tiergate_provider_quota_remaining\\{network=\"ethereum\",provider=\"limited_node\",tier=\"cloud\"}")
                 .containsPattern("tiergate_requests_total\\{method=\"other\",network=\"ethereum\",outcome=\"denied\"} 1")
