@@ -119,9 +119,21 @@ final class RoutingContext implements SelectionContext {
         return tier;
     }
 
+    /**
+     * A last resort is there so a request does not fail with no answer at all; once a provider answered
+     * every pending request with "method not found", that answer stands and no unusable provider is called.
+     */
     @Override
     public boolean lastResortAvailable() {
-        return !lastResortUsed;
+        if (lastResortUsed) {
+            return false;
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (!settled[i] && fallbacks[i] == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void exclude(Provider provider, boolean lastResort) {
