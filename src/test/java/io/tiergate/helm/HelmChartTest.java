@@ -1,0 +1,440 @@
+package io.tiergate.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Lints and renders helm/tiergate with the real Helm library (helm-java) and asserts on the parsed manifests,
+ * with the default values and with ci/full-values.yaml (every optional object switched on).
+ */
+@SuppressWarnings("unchecked")
+class HelmChartTest {
+
+    static final Path CHART = Paths.get("helm", "tiergate").toAbsolutePath();
+    static final Path FULL_VALUES = CHART.resolve("ci/full-values.yaml");
+    static final List<String> OPTIONAL_KINDS = List.of(
+            "ServiceMonitor", "PrometheusRule", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy",
+            "Ingress");
+
+    // ---------------------------------------------------------------- lint
+
+    @Test
+    void lintsStrictlyWithDefaultValues() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+    }
+
+    @Test
+    void lintsStrictlyWithFullValues(@TempDir Path tmp) throws IOException {
+        // helm-java's lint takes no values file: lint a copy whose values.yaml is defaults + full-values merged.
+        Path copy = copyChart(tmp);
+        Map<String, Object> merged = deepMerge(loadYaml(CHART.resolve("values.yaml")), loadYaml(FULL_VALUES));
+        Files.writeString(copy.resolve("values.yaml"), new Yaml().dump(merged));
+        LintResult result = new Helm(copy).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict (full values): %s", result.getMessages()).isFalse();
+    }
+
+    // ---------------------------------------------------------------- objects per value set
+
+    @Test
+    void defaultValuesRenderOnlyTheCoreObjects() {
+        List<Map<String, Object>> docs = render(t -> t);
+        assertThat(docs.stream().map(HelmChartTest::kindAndName).sorted()).containsExactly(
+                "ConfigMap/tg-tiergate", "Deployment/tg-tiergate", "Secret/tg-tiergate",
+                "Service/tg-tiergate", "Service/tg-tiergate-management", "ServiceAccount/tg-tiergate");
+        for (String kind : OPTIONAL_KINDS) {
+            assertThat(ofKind(docs, kind)).as(kind).isEmpty();
+        }
+        assertThat(dashboardConfigMaps(docs)).isEmpty();
+        assertThat((Object) get(one(docs, "Deployment"), "spec.replicas")).isEqualTo(2);
+    }
+
+    @Test
+    void fullValuesRenderEveryOptionalObjectOnce() {
+        List<Map<String, Object>> docs = render(t -> t.withValuesFile(FULL_VALUES));
+        for (String kind : OPTIONAL_KINDS) {
+            assertThat(ofKind(docs, kind)).as(kind).hasSize(1);
+        }
+        assertThat(dashboardConfigMaps(docs)).hasSize(1);
+        // with an HPA the Deployment leaves replicas to it
+        assertThat((Object) get(one(docs, "Deployment"), "spec.replicas")).isNull();
+    }
+
+    @Test
+    void everyObjectCarriesTheStandardLabels() {
+        for (Map<String, Object> doc : render(t -> t.withValuesFile(FULL_VALUES))) {
+            Map<String, Object> labels = get(doc, "metadata.labels");
+            assertThat(labels).as(kindAndName(doc)).containsEntry("app.kubernetes.io/name", "tiergate")
+                    .containsEntry("app.kubernetes.io/instance", "tg")
+                    .containsEntry("app.kubernetes.io/managed-by", "Helm")
+                    .containsKeys("app.kubernetes.io/version", "helm.sh/chart");
+        }
+    }
+
+    // ---------------------------------------------------------------- secrets
+
+    @Test
+    void noSecretValueAppearsInAnyConfigMapAndKeysComeFromTheSecret() {
+        Map<String, Object> full = loadYaml(FULL_VALUES);
+        Map<String, String> secretValues = get(full, "secret.values");
+        List<Map<String, Object>> docs = render(t -> t.withValuesFile(FULL_VALUES));
+
+        for (Map<String, Object> cm : ofKind(docs, "ConfigMap")) {
+            Map<String, Object> data = get(cm, "data");
+            String all = data.values().stream().map(String::valueOf).collect(Collectors.joining("\n"));
+            for (String secret : secretValues.values()) {
+                assertThat(all).as("%s must not contain a secret value", kindAndName(cm)).doesNotContain(secret);
+            }
+        }
+        // the Secret holds them (base64), under the env var names
+        Map<String, String> data = get(one(docs, "Secret"), "data");
+        secretValues.forEach((k, v) -> assertThat(new String(Base64.getDecoder().decode(data.get(k)),
+                StandardCharsets.UTF_8)).isEqualTo(v));
+
+        // the container gets each as a secretKeyRef, never as a literal value
+        Map<String, Object> container = container(docs);
+        List<Map<String, Object>> env = get(container, "env");
+        String literalValues = env.stream().map(e -> String.valueOf(e.get("value"))).collect(Collectors.joining("\n"));
+        for (String key : List.of("INFURA_API_KEY", "ALCHEMY_API_KEY", "TIERGATE_ADMIN_TOKEN", "QUICKNODE_ENDPOINT")) {
+            Map<String, Object> var = env.stream().filter(e -> key.equals(e.get("name"))).findFirst().orElseThrow();
+            assertThat(var).doesNotContainKey("value");
+            assertThat((Object) get(var, "valueFrom.secretKeyRef.name")).isEqualTo("tg-tiergate");
+            assertThat((Object) get(var, "valueFrom.secretKeyRef.key")).isEqualTo(key);
+            assertThat(literalValues).doesNotContain(secretValues.get(key));
+        }
+        // the app config reads the keys from those env vars
+        String appYml = applicationYml(docs);
+        assertThat(appYml).contains("api-key: ${INFURA_API_KEY:}", "api-key: ${ALCHEMY_API_KEY:}",
+                "default: ${TIERGATE_ADMIN_TOKEN:}").doesNotContain("api-key-env");
+    }
+
+    @Test
+    void existingSecretReplacesTheChartSecret() {
+        List<Map<String, Object>> docs = render(t -> t.set("secret.existingSecret", "my-keys"));
+        assertThat(ofKind(docs, "Secret")).isEmpty();
+        List<Map<String, Object>> env = get(container(docs), "env");
+        assertThat(env.stream().filter(e -> e.containsKey("valueFrom"))
+                .map(e -> (Object) get(e, "valueFrom.secretKeyRef.name"))).isNotEmpty().allMatch("my-keys"::equals);
+    }
+
+    @Test
+    void literalApiKeyInValuesIsRefused(@TempDir Path tmp) throws IOException {
+        Path values = tmp.resolve("literal-key.yaml");
+        Files.writeString(values, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      tiers:
+                        - name: cloud
+                          providers:
+                            - name: infura_primary
+                              url: https://mainnet.infura.io/v3/{api-key}
+                              api-key: abc
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(values)))
+                .hasMessageContaining("tiergate.networks.ethereum.tiers[0].providers[0].api-key")
+                .hasMessageContaining("do not put API keys in values");
+    }
+
+    // ---------------------------------------------------------------- services and ports
+
+    @Test
+    void managementPortIsNeverOnTheRpcService() {
+        List<Map<String, Object>> docs = render(t -> t.withValuesFile(FULL_VALUES));
+        Map<String, Object> rpc = named(docs, "Service", "tg-tiergate");
+        List<Map<String, Object>> ports = get(rpc, "spec.ports");
+        assertThat(ports).hasSize(1);
+        assertThat(ports.get(0)).containsEntry("name", "rpc").containsEntry("port", 8080).containsEntry("targetPort", "rpc");
+
+        Map<String, Object> mgmt = named(docs, "Service", "tg-tiergate-management");
+        assertThat((Object) get(mgmt, "spec.type")).isEqualTo("ClusterIP");
+        List<Map<String, Object>> mgmtPorts = get(mgmt, "spec.ports");
+        assertThat(mgmtPorts).singleElement().satisfies(p -> assertThat(p).containsEntry("name", "management")
+                .containsEntry("port", 8081).containsEntry("targetPort", "management"));
+
+        List<Map<String, Object>> containerPorts = get(container(docs), "ports");
+        assertThat(containerPorts.stream().map(p -> p.get("name") + ":" + p.get("containerPort")))
+                .containsExactly("rpc:8080", "management:8081");
+        // the Ingress points at the rpc port
+        List<Map<String, Object>> rules = get(one(docs, "Ingress"), "spec.rules");
+        List<Map<String, Object>> paths = get(rules.get(0), "http.paths");
+        assertThat((Object) get(paths.get(0), "backend.service.port.name")).isEqualTo("rpc");
+        assertThat((Object) get(paths.get(0), "backend.service.name")).isEqualTo("tg-tiergate");
+    }
+
+    // ---------------------------------------------------------------- deployment
+
+    @Test
+    void probesPointAtTheManagementPortHealthGroups() {
+        Map<String, Object> c = container(render(t -> t));
+        assertThat((Object) get(c, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat((Object) get(c, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+        assertThat((Object) get(c, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat((Object) get(c, probe + ".httpGet.port")).as(probe).isEqualTo("management");
+        }
+    }
+
+    @Test
+    void resourcesSecurityContextAndGracefulShutdown() {
+        List<Map<String, Object>> docs = render(t -> t);
+        Map<String, Object> deployment = one(docs, "Deployment");
+        Map<String, Object> c = container(docs);
+        assertThat((Object) get(c, "resources.requests.cpu")).isNotNull();
+        assertThat((Object) get(c, "resources.requests.memory")).isNotNull();
+        assertThat((Object) get(c, "resources.limits.memory")).isNotNull();
+        assertThat((Object) get(c, "securityContext.runAsNonRoot")).isEqualTo(true);
+        assertThat((Object) get(c, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat((Object) get(c, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
+        List<String> drop = get(c, "securityContext.capabilities.drop");
+        assertThat(drop).containsExactly("ALL");
+        assertThat((Object) get(deployment, "spec.template.spec.securityContext.runAsNonRoot")).isEqualTo(true);
+
+        List<Map<String, Object>> mounts = get(c, "volumeMounts");
+        String tmpVolume = mounts.stream().filter(m -> "/tmp".equals(m.get("mountPath")))
+                .map(m -> (String) m.get("name")).findFirst().orElseThrow();
+        List<Map<String, Object>> volumes = get(deployment, "spec.template.spec.volumes");
+        assertThat(volumes).anySatisfy(v -> assertThat(v).containsEntry("name", tmpVolume).containsKey("emptyDir"));
+
+        List<Map<String, Object>> env = get(c, "env");
+        assertThat(env).anySatisfy(e -> assertThat(e).containsEntry("name", "JAVA_TOOL_OPTIONS")
+                .hasEntrySatisfying("value", v -> assertThat((String) v).contains("-XX:MaxRAMPercentage=")));
+
+        Map<String, Object> app = new Yaml().load(applicationYml(docs));
+        assertThat((Object) get(app, "server.shutdown")).isEqualTo("graceful");
+        int shutdownSeconds = Integer.parseInt(((String) get(app, "spring.lifecycle.timeout-per-shutdown-phase"))
+                .replace("s", ""));
+        List<String> preStop = get(c, "lifecycle.preStop.exec.command");
+        assertThat(preStop.get(0)).isEqualTo("sleep");
+        int sleepSeconds = Integer.parseInt(preStop.get(1));
+        int grace = get(deployment, "spec.template.spec.terminationGracePeriodSeconds");
+        assertThat(grace).isGreaterThan(sleepSeconds + shutdownSeconds);
+
+        assertThatThrownBy(() -> render(t -> t.set("terminationGracePeriodSeconds", 25)))
+                .hasMessageContaining("terminationGracePeriodSeconds");
+    }
+
+    @Test
+    void configMapMirrorsTheValuesNetworks() {
+        Map<String, Object> app = new Yaml().load(applicationYml(render(t -> t.withValuesFile(FULL_VALUES))));
+        assertThat((Object) get(app, "server.port")).isEqualTo(8080);
+        assertThat((Object) get(app, "management.server.port")).isEqualTo(8081);
+        Map<String, Object> networks = get(app, "tiergate.networks");
+        assertThat(networks).containsOnlyKeys("ethereum", "arbitrum");
+        List<Map<String, Object>> tiers = get(networks, "ethereum.tiers");
+        assertThat(tiers.stream().map(t -> t.get("name"))).containsExactly("local", "cloud", "public");
+        assertThat((Object) get(app, "logging.level")).isNotNull();
+    }
+
+    @Test
+    void checksumAnnotationChangesWithTheConfig(@TempDir Path tmp) throws IOException {
+        String a = checksum(render(t -> t));
+        String again = checksum(render(t -> t));
+        String b = checksum(render(t -> t.set("tiergate.networks.ethereum.max-attempts", 3)));
+        // one provider URL changed, everything else as in values.yaml
+        Map<String, Object> values = loadYaml(CHART.resolve("values.yaml"));
+        List<Map<String, Object>> tiers = get(values, "tiergate.networks.ethereum.tiers");
+        List<Map<String, Object>> providers = (List<Map<String, Object>>) tiers.get(0).get("providers");
+        providers.get(0).put("url", "http://erigon-2:8545");
+        Path changed = tmp.resolve("changed.yaml");
+        Files.writeString(changed, new Yaml().dump(values));
+        String c = checksum(render(t -> t.withValuesFile(changed)));
+        assertThat(a).isNotBlank().isEqualTo(again);
+        assertThat(b).isNotEqualTo(a);
+        assertThat(c).isNotEqualTo(a).isNotEqualTo(b);
+    }
+
+    // ---------------------------------------------------------------- monitoring
+
+    @Test
+    void serviceMonitorScrapesPrometheusWithTheAdminToken() {
+        Map<String, Object> sm = one(render(t -> t.withValuesFile(FULL_VALUES)), "ServiceMonitor");
+        assertThat((Object) get(sm, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+        Map<String, Object> selector = get(sm, "spec.selector.matchLabels");
+        assertThat(selector).containsEntry("app.kubernetes.io/component", "management");
+        List<Map<String, Object>> endpoints = get(sm, "spec.endpoints");
+        Map<String, Object> ep = endpoints.get(0);
+        assertThat(ep).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
+        assertThat((Object) get(ep, "authorization.type")).isEqualTo("Bearer");
+        assertThat((Object) get(ep, "authorization.credentials.name")).isEqualTo("tg-tiergate");
+        assertThat((Object) get(ep, "authorization.credentials.key")).isEqualTo("TIERGATE_ADMIN_TOKEN");
+
+        assertThatThrownBy(() -> render(t -> t.set("serviceMonitor.enabled", true)))
+                .hasMessageContaining("needs an admin token");
+    }
+
+    @Test
+    void prometheusRuleShipsEveryAlertWithItsTemplatesIntact() {
+        Map<String, Object> rule = one(render(t -> t.withValuesFile(FULL_VALUES)), "PrometheusRule");
+        Map<String, Object> file = loadYaml(CHART.resolve("alerts/tiergate-rules.yaml"));
+        assertThat(alertNames(get(rule, "spec"))).isNotEmpty().isEqualTo(alertNames(file))
+                .contains("TiergateNetworkNotServing", "TiergateTier1NoUsableProvider");
+        assertThat((Object) get(rule, "spec")).isEqualTo(file);
+        assertThat(new Yaml().dump(get(rule, "spec"))).contains("{{ $labels.network }}");
+    }
+
+    @Test
+    void dashboardConfigMapIsLabelledForTheGrafanaSidecar() throws IOException {
+        List<Map<String, Object>> dashboards = dashboardConfigMaps(render(t -> t.withValuesFile(FULL_VALUES)));
+        assertThat(dashboards).hasSize(1);
+        Map<String, Object> cm = dashboards.get(0);
+        assertThat((Map<String, Object>) get(cm, "metadata.labels")).containsEntry("grafana_dashboard", "1");
+        String json = get(cm, "data.tiergate.json");
+        assertThat(json.strip()).isEqualTo(Files.readString(CHART.resolve("dashboards/tiergate.json")).strip());
+    }
+
+    @Test
+    void networkPolicyOpensManagementOnlyToChosenNamespaces() {
+        Map<String, Object> np = one(render(t -> t.withValuesFile(FULL_VALUES)), "NetworkPolicy");
+        List<Map<String, Object>> ingress = get(np, "spec.ingress");
+        Map<String, Object> mgmt = ingress.stream()
+                .filter(r -> ((List<Map<String, Object>>) r.get("ports")).stream().anyMatch(p -> "management".equals(p.get("port"))))
+                .findFirst().orElseThrow();
+        List<Map<String, Object>> from = get(mgmt, "from");
+        assertThat(from.stream().map(f -> (Object) get(f, "namespaceSelector.matchLabels.kubernetes.io/metadata.name")))
+                .containsExactly("monitoring", "ops");
+        // no rule lets anyone else reach the management port
+        assertThat(ingress.stream().filter(r -> r != mgmt)
+                .flatMap(r -> ((List<Map<String, Object>>) r.get("ports")).stream()))
+                .noneMatch(p -> "management".equals(p.get("port")) || Integer.valueOf(8081).equals(p.get("port")));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static List<Map<String, Object>> render(UnaryOperator<TemplateCommand> customize) {
+        String out = customize.apply(new Helm(CHART).template().withName("tg").withNamespace("tiergate")).call();
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : new Yaml(new LoaderOptions()).loadAll(out)) {
+            if (doc instanceof Map<?, ?> map) {
+                docs.add((Map<String, Object>) map);
+            }
+        }
+        return docs;
+    }
+
+    static String kindAndName(Map<String, Object> doc) {
+        return doc.get("kind") + "/" + get(doc, "metadata.name");
+    }
+
+    static List<Map<String, Object>> ofKind(List<Map<String, Object>> docs, String kind) {
+        return docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    }
+
+    static Map<String, Object> one(List<Map<String, Object>> docs, String kind) {
+        List<Map<String, Object>> found = ofKind(docs, kind);
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    static Map<String, Object> named(List<Map<String, Object>> docs, String kind, String name) {
+        return ofKind(docs, kind).stream().filter(d -> name.equals(get(d, "metadata.name"))).findFirst().orElseThrow();
+    }
+
+    static List<Map<String, Object>> dashboardConfigMaps(List<Map<String, Object>> docs) {
+        return ofKind(docs, "ConfigMap").stream().filter(cm -> {
+            Map<String, Object> labels = get(cm, "metadata.labels");
+            return labels != null && labels.containsKey("grafana_dashboard");
+        }).toList();
+    }
+
+    static Map<String, Object> container(List<Map<String, Object>> docs) {
+        List<Map<String, Object>> containers = get(one(docs, "Deployment"), "spec.template.spec.containers");
+        assertThat(containers).hasSize(1);
+        return containers.get(0);
+    }
+
+    static String applicationYml(List<Map<String, Object>> docs) {
+        return get(named(docs, "ConfigMap", "tg-tiergate"), "data.application.yml");
+    }
+
+    static String checksum(List<Map<String, Object>> docs) {
+        return get(one(docs, "Deployment"), "spec.template.metadata.annotations.checksum/config");
+    }
+
+    static List<String> alertNames(Map<String, Object> rules) {
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) rules.get("groups");
+        return groups.stream().flatMap(g -> ((List<Map<String, Object>>) g.get("rules")).stream())
+                .map(r -> (String) r.get("alert")).filter(a -> a != null).toList();
+    }
+
+    /**
+     * Walks a dotted path through nested maps. Keys may contain dots (labels such as
+     * app.kubernetes.io/name, data keys such as application.yml): the longest key that matches wins.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T get(Map<String, Object> map, String path) {
+        if (map == null) {
+            return null;
+        }
+        if (map.containsKey(path)) {
+            return (T) map.get(path);
+        }
+        String[] parts = path.split("\\.");
+        for (int i = parts.length - 1; i >= 1; i--) {
+            String key = String.join(".", java.util.Arrays.copyOfRange(parts, 0, i));
+            if (map.containsKey(key) && map.get(key) instanceof Map<?, ?> child) {
+                String rest = String.join(".", java.util.Arrays.copyOfRange(parts, i, parts.length));
+                return get((Map<String, Object>) child, rest);
+            }
+        }
+        return null;
+    }
+
+    static Map<String, Object> loadYaml(Path file) {
+        try {
+            return new Yaml().load(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> deepMerge(Map<String, Object> base, Map<String, Object> override) {
+        Map<String, Object> result = new LinkedHashMap<>(base);
+        override.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m && result.get(k) instanceof Map<?, ?> b) {
+                result.put(k, deepMerge((Map<String, Object>) b, (Map<String, Object>) m));
+            } else {
+                result.put(k, v);
+            }
+        });
+        return result;
+    }
+
+    static Path copyChart(Path tmp) throws IOException {
+        Path target = tmp.resolve("tiergate");
+        try (Stream<Path> files = Files.walk(CHART)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path dest = target.resolve(CHART.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+        return target;
+    }
+}
