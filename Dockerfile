@@ -1,0 +1,34 @@
+# tiergate container image: multi-stage, Spring Boot's layered jar, JRE base, non-root user.
+# Build and push (needs Docker or another OCI builder; none runs on the project's CI machines):
+#   docker build -t ghcr.io/<you>/tiergate:0.1.0 .
+#   docker push ghcr.io/<you>/tiergate:0.1.0
+
+# Stage 1: build the jar with the Maven wrapper (tests run in CI, not here).
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+RUN ./mvnw -B -q dependency:go-offline -DskipTests
+COPY src src
+RUN ./mvnw -B -q package -DskipTests && cp target/tiergate-*.jar /tiergate.jar
+
+# Stage 2: split the jar into layers, so a code change rebuilds only the application layer.
+FROM eclipse-temurin:17-jre AS layers
+WORKDIR /layers
+COPY --from=build /tiergate.jar tiergate.jar
+RUN java -Djarmode=tools -jar tiergate.jar extract --layers --launcher --destination extracted
+
+# Stage 3: the runtime image. uid/gid 10001 match the Helm chart's securityContext (runAsNonRoot);
+# the base image carries `sleep`, which the chart's preStop hook runs.
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 tiergate && useradd --system --uid 10001 --gid 10001 --no-create-home tiergate
+WORKDIR /app
+COPY --from=layers /layers/extracted/dependencies/ ./
+COPY --from=layers /layers/extracted/spring-boot-loader/ ./
+COPY --from=layers /layers/extracted/snapshot-dependencies/ ./
+COPY --from=layers /layers/extracted/application/ ./
+USER 10001:10001
+# 8080: JSON-RPC (HTTP); 8081: management (Actuator health, Prometheus, admin API).
+EXPOSE 8080 8081
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
