@@ -158,6 +158,88 @@ class HelmChartTest {
                 .hasMessageContaining("do not put API keys in values");
     }
 
+    // ---------------------------------------------------------------- values.schema.json
+
+    @Test
+    void schemaRejectsAMisspeltKeyNamingIt(@TempDir Path tmp) throws IOException {
+        Path values = tmp.resolve("misspelt.yaml");
+        Files.writeString(values, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      tiers:
+                        - name: local
+                          providers:
+                            - name: erigon_local
+                              url: http://erigon:8545
+                              wieght: 100
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(values)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/tiergate/networks/ethereum/tiers/0/providers/0")
+                .hasMessageContaining("wieght");
+    }
+
+    @Test
+    void schemaRejectsAMisspeltNetworkKey(@TempDir Path tmp) throws IOException {
+        Path values = tmp.resolve("misspelt-network.yaml");
+        Files.writeString(values, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      request_timeout: 10s
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(values)))
+                .hasMessageContaining("/tiergate/networks/ethereum")
+                .hasMessageContaining("request_timeout");
+    }
+
+    @Test
+    void schemaRejectsAMistypedValueNamingTheKey(@TempDir Path tmp) throws IOException {
+        Path weight = tmp.resolve("mistyped-weight.yaml");
+        Files.writeString(weight, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      tiers:
+                        - name: local
+                          providers:
+                            - name: erigon_local
+                              url: http://erigon:8545
+                              weight: heavy
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(weight)))
+                .hasMessageContaining("/tiergate/networks/ethereum/tiers/0/providers/0/weight")
+                .hasMessageContaining("integer");
+
+        Path replicas = tmp.resolve("mistyped-replicas.yaml");
+        Files.writeString(replicas, "replicaCount: two\n");
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(replicas)))
+                .hasMessageContaining("/replicaCount")
+                .hasMessageContaining("integer");
+
+        Path strategy = tmp.resolve("bad-strategy.yaml");
+        Files.writeString(strategy, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      strategy: random
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(strategy)))
+                .hasMessageContaining("/tiergate/networks/ethereum/strategy");
+    }
+
+    @Test
+    void strictLintFailsOnAMisspeltKey(@TempDir Path tmp) throws IOException {
+        Path copy = copyChart(tmp);
+        Map<String, Object> values = loadYaml(CHART.resolve("values.yaml"));
+        ((Map<String, Object>) values.get("image")).put("pullpolicy", "Always");
+        Files.writeString(copy.resolve("values.yaml"), new Yaml().dump(values));
+        LintResult result = new Helm(copy).lint().strict().call();
+        assertThat(result.isFailed()).isTrue();
+        assertThat(String.join("\n", result.getMessages())).contains("/image").contains("pullpolicy");
+    }
+
     // ---------------------------------------------------------------- services and ports
 
     @Test
