@@ -22,8 +22,7 @@ public final class BlockParams {
         if (position < 0 || params == null) {
             return NONE;
         }
-        try (JsonParser p = JsonSlices.parser(FACTORY, java.util.Arrays.copyOfRange(params.source(), params.start(),
-                params.end()))) {
+        try (JsonParser p = JsonSlices.parser(FACTORY, params.source(), params.start(), params.length())) {
             if (p == null || p.nextToken() != JsonToken.START_ARRAY) {
                 return NONE;
             }

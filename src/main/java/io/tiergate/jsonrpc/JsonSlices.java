@@ -28,7 +28,12 @@ final class JsonSlices {
      * character parser whose byte offsets are unknown, and slices need byte offsets.
      */
     static JsonParser parser(JsonFactory factory, byte[] body) {
-        JsonParser parser = factory.createParser(ObjectReadContext.empty(), body);
+        return parser(factory, body, 0, body.length);
+    }
+
+    /** As {@link #parser(JsonFactory, byte[])}, over a slice of {@code source} without copying it. */
+    static JsonParser parser(JsonFactory factory, byte[] source, int offset, int length) {
+        JsonParser parser = factory.createParser(ObjectReadContext.empty(), source, offset, length);
         if (parser instanceof UTF8StreamJsonParser) {
             return parser;
         }
