@@ -48,11 +48,34 @@ public final class JsonBytes {
         return ascii(Long.toString(n));
     }
 
-    /** Writes a quoted, escaped JSON string. */
+    /** Writes a quoted, escaped JSON string; an unpaired surrogate (client text cut short) becomes U+FFFD. */
     public JsonBytes string(String s) {
         writeByte('"');
-        write(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+        write(JsonStringEncoder.getInstance().quoteAsUTF8(wellFormed(s)));
         return writeByte('"');
+    }
+
+    private static String wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                return replaceUnpairedSurrogates(s);
+            }
+        }
+        return s;
+    }
+
+    private static String replaceUnpairedSurrogates(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     public int size() {

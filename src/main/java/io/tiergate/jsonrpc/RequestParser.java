@@ -24,6 +24,9 @@ public final class RequestParser {
     }
 
     public ParsedBody parse(byte[] body) {
+        if (!Utf8.isWellFormed(body)) {
+            throw new BadRequestException(JsonRpcError.PARSE_ERROR, "parse error: the body is not valid UTF-8");
+        }
         try (JsonParser p = utf8Parser(body)) {
             JsonToken first = p.nextToken();
             if (first == null) {

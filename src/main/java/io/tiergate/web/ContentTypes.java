@@ -1,6 +1,8 @@
 package io.tiergate.web;
 
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
  * Content types a JSON-RPC body may arrive with. Lenient on purpose: curl's default form type and
@@ -9,6 +11,15 @@ import org.springframework.http.MediaType;
 final class ContentTypes {
 
     private ContentTypes() {
+    }
+
+    /** A Content-Type header that does not even parse counts as not acceptable (415), never as a failure. */
+    static boolean acceptable(ServerRequest request) {
+        try {
+            return acceptable(request.headers().contentType().orElse(null));
+        } catch (InvalidMediaTypeException malformed) {
+            return false;
+        }
     }
 
     static boolean acceptable(MediaType type) {

@@ -77,7 +77,7 @@ public class JsonRpcHandler {
     }
 
     private Mono<ServerResponse> handle(ServerRequest request, Network network) {
-        if (!ContentTypes.acceptable(request.headers().contentType().orElse(null))) {
+        if (!ContentTypes.acceptable(request)) {
             return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, JsonRpcError.INVALID_REQUEST,
                     "unsupported content type: send application/json");
         }
