@@ -100,6 +100,25 @@ class UpstreamFaultsIT extends GatewayTest {
     }
 
     @Test
+    void multiMegabyteGarbageBodyIsFailedOver() {
+        byte[] garbage = new byte[4 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(garbage);
+        stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(garbage));
+        assertAnsweredByAnvilAfterFailover(chainId());
+    }
+
+    @Test
+    void slowDripPastTheProviderTimeoutIsFailedOver() {
+        // Headers come at once, then the body trickles in over 3 s: only a timeout on the whole call catches it.
+        stub(json(GOOD_LOOKING_ANSWER).withChunkedDribbleDelay(20, 3000));
+        long start = System.nanoTime();
+        JsonRpcClient.Response response = chainId();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertAnsweredByAnvilAfterFailover(response);
+        assertThat(took).isLessThan(Duration.ofMillis(1400));
+    }
+
+    @Test
     void connectionResetIsFailedOver() {
         stub(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         assertAnsweredByAnvilAfterFailover(chainId());
