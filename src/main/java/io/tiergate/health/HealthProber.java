@@ -178,9 +178,6 @@ public final class HealthProber implements SmartLifecycle {
         if (provider.metrics() != null) {
             provider.metrics().probe(true);
         }
-        if (provider.health().state() == HealthState.UP) {
-            provider.recovered();
-        }
         network.heads().refresh();
     }
 

@@ -20,6 +20,14 @@ final class Utf8 {
     }
 
     static boolean isWellFormed(byte[] bytes) {
+        // JSON-RPC bodies are nearly always ASCII: then there is nothing to decode.
+        int i = 0;
+        while (i < bytes.length && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == bytes.length) {
+            return true;
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

@@ -25,7 +25,6 @@ public final class Provider {
     private final Quota quota;
     private final Clock clock;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile long lastFailureMillis;
     private volatile long lastSuccessMillis;
 
@@ -114,15 +113,9 @@ public final class Provider {
         return true;
     }
 
-    /** A probe found the provider answering again: the failures that took it out no longer weigh on its score. */
-    public void recovered() {
-        consecutiveFailures.set(0);
-    }
-
     /** An operator's reinstate: drain lifted, breaker closed, rest and failure counts cleared. */
     public void reinstate() {
         adminState = AdminState.ACTIVE;
-        consecutiveFailures.set(0);
         backoff.clear();
         health.reset();
         if (breaker.getState() != CircuitBreaker.State.DISABLED) {
@@ -205,7 +198,6 @@ public final class Provider {
         if (permitted) {
             breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
         }
-        consecutiveFailures.set(0);
         backoff.reset();
         lastSuccessMillis = clock.millis();
         health.observeLatency(elapsedNanos);
@@ -217,7 +209,6 @@ public final class Provider {
         if (permitted) {
             breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new UpstreamFault(reason));
         }
-        consecutiveFailures.incrementAndGet();
         lastFailureMillis = clock.millis();
         health.observeLatency(elapsedNanos);
         recent.record(true);
@@ -242,8 +233,9 @@ public final class Provider {
         inFlight.decrementAndGet();
     }
 
+    /** Failures in a row (requests and probes), as health counts them for max-failures: one counter, one truth. */
     public int consecutiveFailures() {
-        return consecutiveFailures.get();
+        return health.failures();
     }
 
     public long lastFailureMillis() {
