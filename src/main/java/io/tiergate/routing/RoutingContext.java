@@ -306,6 +306,7 @@ final class RoutingContext implements SelectionContext {
     }
 
     RoutingResult result() {
+        GatewayError failure = null;
         for (int i = 0; i < requests.size(); i++) {
             if (settled[i]) {
                 continue;
@@ -316,7 +317,11 @@ final class RoutingContext implements SelectionContext {
                     answeredBy = fallbackProvider;
                 }
             } else {
-                errors[i] = deadlinePassed ? deadlineError() : noProviderError();
+                // Every unanswered request of the body failed for the same reasons: one error, built once.
+                if (failure == null) {
+                    failure = deadlinePassed ? deadlineError() : noProviderError();
+                }
+                errors[i] = failure;
             }
         }
         return new RoutingResult(requests, answers, errors, answeredBy, attempts);
