@@ -1,5 +1,6 @@
 package io.tiergate;
 
+import io.tiergate.lifecycle.TerminationSignal;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration;
@@ -18,6 +19,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class TiergateApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(TiergateApplication.class, args);
+        TerminationSignal.install(SpringApplication.run(TiergateApplication.class, args));
     }
 }

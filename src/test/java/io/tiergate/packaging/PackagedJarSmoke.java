@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiergate.testsupport.AnvilNode;
 import io.tiergate.testsupport.JsonRpcClient;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -29,9 +23,8 @@ import org.junit.jupiter.api.Test;
 class PackagedJarSmoke {
 
     static final List<AnvilNode> nodes = new ArrayList<>();
-    static Process gateway;
+    static PackagedGateway gateway;
     static String url;
-    static Path log;
     final JsonRpcClient client = new JsonRpcClient();
 
     @BeforeAll
@@ -39,8 +32,7 @@ class PackagedJarSmoke {
         for (int i = 0; i < 4; i++) {
             nodes.add(AnvilNode.start(1));
         }
-        Path config = Files.createTempFile("tiergate-smoke", ".yml");
-        Files.writeString(config, """
+        gateway = PackagedGateway.start("""
                 tiergate:
                   networks:
                     ethereum:
@@ -58,35 +50,13 @@ class PackagedJarSmoke {
                           providers:
                             - { name: public_node, url: "%s", weight: 20 }
                 """.formatted(nodes.get(0).url(), nodes.get(1).url(), nodes.get(2).url(), nodes.get(3).url()));
-        int port = freePort();
-        url = "http://127.0.0.1:" + port + "/";
-        Path jar = Paths.get(System.getProperty("tiergate.jar", "target/tiergate.jar"));
-        assertThat(jar).as("packaged jar (run through ./mvnw verify)").exists();
-        log = Files.createTempFile("tiergate-smoke", ".log");
-        gateway = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.toString(), "--server.port=" + port, "--management.server.port=" + freePort(),
-                "--spring.config.additional-location=file:" + config)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                if (new JsonRpcClient().post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // still starting
-            }
-            assertThat(gateway.isAlive()).as("gateway process (log: %s)", log).isTrue();
-            assertThat(System.nanoTime()).as("gateway ready within 60 s (log: %s)", log).isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        url = gateway.url();
     }
 
     @AfterAll
     static void stopAll() throws Exception {
         if (gateway != null) {
-            gateway.destroy();
-            gateway.waitFor(20, TimeUnit.SECONDS);
+            gateway.close();
         }
         nodes.forEach(AnvilNode::close);
     }
@@ -144,11 +114,5 @@ class PackagedJarSmoke {
         JsonRpcClient.Response denied = client.post(url, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"personal_sign\",\"params\":[]}");
         assertThat(denied.status()).isEqualTo(403);
         assertThat(denied.body()).contains("-32601");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
