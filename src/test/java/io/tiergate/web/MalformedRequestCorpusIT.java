@@ -5,7 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tiergate.testsupport.AnvilNode;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.TestNetwork;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.ResourceLeakDetector;
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (one object, or an array of them for a batch) with the documented HTTP status, never a 500 or a stack trace,
  * and the gateway still serves a valid request right after it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class MalformedRequestCorpusIT extends GatewayTest {
 
     static final int MAX_BATCH = 10;
@@ -71,6 +89,7 @@ class MalformedRequestCorpusIT extends GatewayTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
+    @Order(1)
     @MethodSource("corpus")
     void malformedRequestGetsTheDocumentedJsonRpcErrorAndTheGatewayKeepsServing(Case c) throws Exception {
         HttpResponse<byte[]> response = send(c);
@@ -97,6 +116,74 @@ class MalformedRequestCorpusIT extends GatewayTest {
         HttpResponse<byte[]> after = post("/", VALID.getBytes(StandardCharsets.UTF_8), "application/json", false);
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(after.body()).get("result").asString()).isEqualTo("0x7a69");
+    }
+
+    /**
+     * Memory stays bounded under a flood of bad input: the whole corpus is replayed {@value #ROUNDS} times from
+     * {@value #THREADS} threads while Netty's leak detector watches every buffer (paranoid). Heap after GC and
+     * Netty's direct memory after the last round stay within a small margin of what they were after round 2
+     * (pools warmed up), and no buffer is reported leaked.
+     */
+    @Test
+    @Order(2)
+    void replayingTheCorpusUnderConcurrencyKeepsMemoryBoundedAndLeaksNoBuffer(CapturedOutput output) throws Exception {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        try {
+            List<Case> cases = corpus().toList();
+            long[] heapAfterRound = new long[ROUNDS];
+            long[] directAfterRound = new long[ROUNDS];
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            try {
+                for (int round = 0; round < ROUNDS; round++) {
+                    List<Future<Integer>> statuses = new ArrayList<>();
+                    for (Case c : cases) {
+                        statuses.add(pool.submit(() -> send(c).statusCode()));
+                    }
+                    for (int i = 0; i < cases.size(); i++) {
+                        assertThat(statuses.get(i).get(60, TimeUnit.SECONDS)).as(cases.get(i).name())
+                                .isEqualTo(cases.get(i).status());
+                    }
+                    heapAfterRound[round] = heapAfterGc();
+                    directAfterRound[round] = nettyDirectMemory();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            // Leaked buffers are reported when the detector next allocates after the GC collected them.
+            heapAfterGc();
+            for (int i = 0; i < 20; i++) {
+                assertThat(post("/", VALID.getBytes(StandardCharsets.UTF_8), "application/json", false).statusCode())
+                        .isEqualTo(200);
+            }
+            System.out.printf("bad input x%d (%d requests, %d threads): heap after GC by round (MB) %s; Netty direct "
+                            + "memory by round (MB) %s%n", ROUNDS, ROUNDS * cases.size(), THREADS,
+                    Arrays.toString(Arrays.stream(heapAfterRound).map(b -> b >> 20).toArray()),
+                    Arrays.toString(Arrays.stream(directAfterRound).map(b -> b >> 20).toArray()));
+            assertThat(heapAfterRound[ROUNDS - 1]).as("heap after GC, last round vs round 2")
+                    .isLessThan(heapAfterRound[1] + HEAP_MARGIN);
+            assertThat(directAfterRound[ROUNDS - 1]).as("Netty direct memory, last round vs round 2")
+                    .isLessThanOrEqualTo(directAfterRound[1] + DIRECT_MARGIN);
+            assertThat(output.getAll()).as("Netty leak reports").doesNotContain("LEAK:");
+        } finally {
+            ResourceLeakDetector.setLevel(before);
+        }
+    }
+
+    static final int ROUNDS = 8;
+    static final int THREADS = 4;
+    static final long HEAP_MARGIN = 48L << 20;
+    static final long DIRECT_MARGIN = 16L << 20;
+
+    private static long heapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static long nettyDirectMemory() {
+        assertThat(ByteBufAllocator.DEFAULT).isInstanceOf(ByteBufAllocatorMetricProvider.class);
+        return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
     }
 
     private static void assertError(JsonNode node, int code) {
