@@ -19,6 +19,19 @@ public final class ResponseParser {
     private final JsonFactory factory = JsonSlices.factory(MAX_NESTING);
 
     public List<UpstreamAnswer> parse(byte[] body) {
+        return parse(body, null);
+    }
+
+    /**
+     * A provider's answer to what was sent: a batch must be answered by an array. A single object is allowed only
+     * as an error without an id, which speaks about the whole batch (refused, rate-limited); a single object with
+     * an id means the provider answered something else.
+     */
+    public List<UpstreamAnswer> parseAnswerTo(byte[] body, boolean batch) {
+        return parse(body, batch);
+    }
+
+    private List<UpstreamAnswer> parse(byte[] body, Boolean batch) {
         if (body.length == 0) {
             throw new MalformedResponseException("empty body");
         }
@@ -29,7 +42,11 @@ public final class ResponseParser {
             JsonToken first = p.nextToken();
             List<UpstreamAnswer> answers;
             if (first == JsonToken.START_OBJECT) {
-                answers = List.of(readAnswer(p, body));
+                UpstreamAnswer answer = readAnswer(p, body);
+                if (Boolean.TRUE.equals(batch) && answer.id() >= 0) {
+                    throw new MalformedResponseException("a single answer to a batch");
+                }
+                answers = List.of(answer);
             } else if (first == JsonToken.START_ARRAY) {
                 answers = new ArrayList<>();
                 while (p.nextToken() == JsonToken.START_OBJECT) {

@@ -136,7 +136,7 @@ public final class RequestRouter {
         // When only notifications were sent, the provider took them and owes no body.
         if (context.awaitsAnswers() || !response.isSuccessStatus()) {
             try {
-                answers = parser.parse(response.body());
+                answers = parser.parseAnswerTo(response.body(), context.isBatch());
             } catch (MalformedResponseException e) {
                 fault(context, attempt,
                         response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false,

@@ -141,6 +141,11 @@ final class RoutingContext implements SelectionContext {
         lastResortUsed |= lastResort;
     }
 
+    /** Whether the upstream body is a JSON array (a client batch), so the answer must be one too. */
+    boolean isBatch() {
+        return batch;
+    }
+
     void attemptStarted() {
         attempts++;
     }
@@ -202,9 +207,18 @@ final class RoutingContext implements SelectionContext {
         }
         UpstreamAnswer[] byPosition = new UpstreamAnswer[requests.size()];
         for (UpstreamAnswer a : received) {
-            if (a.id() >= 1 && a.id() <= byPosition.length) {
-                byPosition[(int) a.id() - 1] = a;
+            int i = (int) Math.min(Integer.MAX_VALUE, a.id() - 1);
+            if (a.id() < 1 || i >= byPosition.length || settled[i] || requests.get(i).isNotification()) {
+                // An answer to something not asked: the provider (or a proxy before it) mixed answers up, so none
+                // of this body is trusted, not even the answers that look right.
+                verdict.fault(batch ? "answer for a request not sent (id " + a.id() + ")" : "answer with another id");
+                return verdict;
             }
+            if (byPosition[i] != null) {
+                verdict.fault("two answers for one request (id " + a.id() + ")");
+                return verdict;
+            }
+            byPosition[i] = a;
         }
         for (int i = 0; i < requests.size(); i++) {
             if (settled[i] || requests.get(i).isNotification()) {
