@@ -2,6 +2,7 @@ package io.tiergate.web;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -82,6 +83,12 @@ class BadInputIT extends GatewayTest {
         wm.stubFor(post(urlEqualTo("/")).atPriority(1).withRequestBody(matching("^\\s*\\[.*"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody(batch.append(']').toString())));
+        // A batch of one upstream (what is left when the other items were denied) gets a one-item answer: an
+        // answer for a request that was not sent would make tiergate distrust the whole body.
+        wm.stubFor(post(urlEqualTo("/")).atPriority(0).withRequestBody(matching("^\\s*\\[.*"))
+                .withRequestBody(notContaining("\"id\":2,"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}]")));
     }
 
     @AfterEach
