@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,13 +83,17 @@ public final class ProviderSecrets {
 
     /** The user info, the path segments and the query values that the redacted form hides, raw and decoded. */
     private static void urlSecrets(URI url, String redacted, Set<String> found) {
-        if (url.getRawUserInfo() != null) {
-            String userInfo = url.getRawUserInfo();
+        String authority = url.getRawAuthority();
+        if (authority != null && authority.contains("@")) {
+            // From the raw authority: java.net.URI has no user info for host names with underscores.
+            String userInfo = authority.substring(0, authority.lastIndexOf('@'));
             add(userInfo, found);
             int colon = userInfo.indexOf(':');
             if (colon >= 0) {
                 add(userInfo.substring(colon + 1), found);
             }
+            // As sent upstream: Authorization: Basic <base64(user:password)>.
+            add(Base64.getEncoder().encodeToString(decode(userInfo).getBytes(StandardCharsets.UTF_8)), found);
         }
         String path = url.getRawPath();
         String redactedPath = pathOf(redacted);
