@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.tiergate.security.ManagementContextCapture.ManagementContext;
 import io.tiergate.security.RawHttp.Reply;
@@ -43,6 +42,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -95,6 +95,13 @@ class ProbeSecretHygieneIT extends GatewayTest {
         stubAll(k -> healthy());
     }
 
+    static final String RESTING = "(resting after a rate limit)";
+    static final String HEALTHY = "(UP)";
+
+    /** A way for the keyed stubs to fail probes, and what the admin view's lastError then shows. */
+    record Fault(String name, String marker, Function<Keyed, ResponseDefinitionBuilder> stub) {
+    }
+
     static final StringBuffer LOGS = new StringBuffer();
     static final List<String> SEEN = new ArrayList<>();
 
@@ -139,37 +146,43 @@ class ProbeSecretHygieneIT extends GatewayTest {
     @Test
     @Order(1)
     void probesThatFailInEveryWayRecordReasonsWithoutTheKeys() {
-        Map<String, Function<Keyed, ResponseDefinitionBuilder>> faults = new LinkedHashMap<>();
-        faults.put("HTTP 500", k -> aResponse().withStatus(500).withBody("<html>error at " + k.echo() + "</html>"));
-        faults.put("HTTP 401", k -> aResponse().withStatus(401)
-                .withBody("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32002,\"message\":\"invalid key " + k.echo() + "\"}}"));
-        faults.put("no head block", k -> json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"unauthorized "
-                + k.echo() + "\"}},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":false},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x7a69\"}]"));
-        faults.put("malformed answer", k -> json("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"unauthorized "
-                + k.echo() + "\"}}"));
-        faults.put("no chain id", k -> json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10\"},{\"jsonrpc\":\"2.0\",\"id\":2,"
-                + "\"result\":false},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"" + k.echo() + "\"}]"));
-        faults.put("syncing answer", k -> json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10\"},{\"jsonrpc\":\"2.0\",\"id\":2,"
-                + "\"error\":{\"code\":-32000,\"message\":\"no sync status for " + k.echo() + "\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x7a69\"}]"));
-        faults.put("HTML page", k -> aResponse().withStatus(200).withHeader("Content-Type", "text/html")
-                .withBody("<!doctype html><p>" + k.echo() + "</p>"));
-        faults.put("timeout", k -> healthy().withFixedDelay(3_000));
-        faults.put("connection reset", k -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
-        faults.put("JSON-RPC rate limit", k -> json("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32005,"
-                + "\"message\":\"rate limit exceeded for " + k.echo() + "\"}}"));
-        for (Map.Entry<String, Function<Keyed, ResponseDefinitionBuilder>> fault : faults.entrySet()) {
-            stubAll(fault.getValue());
-            probeRound(fault.getKey());
+        List<Fault> faults = List.of(
+                new Fault("HTTP 500", "probe got HTTP 500",
+                        k -> aResponse().withStatus(500).withBody("<html>error at " + k.echo() + "</html>")),
+                new Fault("HTTP 401", "probe got HTTP 401", k -> aResponse().withStatus(401)
+                        .withBody("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32002,\"message\":\"invalid key " + k.echo() + "\"}}")),
+                new Fault("no head block", "probe got no head block: error -32000 unauthorized",
+                        k -> json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"unauthorized " + k.echo()
+                                + "\"}},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":false},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x7a69\"}]")),
+                new Fault("id-less error", "probe got no head block: no answer",
+                        k -> json("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32000,\"message\":\"unauthorized " + k.echo() + "\"}}")),
+                // The providers are DOWN by now, so the probe asks for the chain id again.
+                new Fault("no chain id", "probe got no chain id",
+                        k -> json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10\"},{\"jsonrpc\":\"2.0\",\"id\":2,"
+                                + "\"result\":false},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"" + k.echo() + "\"}]")),
+                new Fault("syncing answer", "no sync status",
+                        k -> json("[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":"
+                                + "{\"code\":-32000,\"message\":\"no sync status for " + k.echo() + "\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x7a69\"}]")),
+                new Fault("HTML page", "HTML instead of JSON", k -> aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/html").withBody("<!doctype html><p>" + k.echo() + "</p>")),
+                new Fault("timeout", "timeout", k -> healthy().withFixedDelay(3_000)),
+                new Fault("connection reset", "connection",
+                        k -> aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)),
+                new Fault("JSON-RPC rate limit", RESTING, k -> json("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32005,"
+                        + "\"message\":\"rate limit exceeded for " + k.echo() + "\"}}")));
+        for (Fault fault : faults) {
+            stubAll(fault.stub());
+            probeRound(fault.name(), fault.marker());
             // Client traffic meanwhile (the keyed stubs answer it with probe-shaped bodies or faults): scanned at the end.
             Response answer = rpc(request(1, "eth_chainId", "[]"));
-            SEEN.add(fault.getKey() + ": " + answer.status() + " " + answer.headers().map() + " " + answer.body());
-            assertThat(answer.status()).as(fault.getKey() + ": " + answer.body()).isIn(200, 503);
+            SEEN.add(fault.name() + ": " + answer.status() + " " + answer.headers().map() + " " + answer.body());
+            assertThat(answer.status()).as(fault.name() + ": " + answer.body()).isIn(200, 503);
         }
         // Between faults the providers went DOWN and back UP, the transitions logged with their reasons.
         // The last fault was a rate limit: the providers rest (and are not probed) until the backoff is over.
         stubAll(k -> healthy());
         clock.advance(Duration.ofMinutes(20));
-        probeRound("recovery");
+        probeRound("recovery", HEALTHY);
     }
 
     @Test
@@ -217,21 +230,30 @@ class ProbeSecretHygieneIT extends GatewayTest {
 
     // --- helpers ---
 
-    /** Moves the clock one interval on and waits until both keyed providers were probed again. */
-    private void probeRound(String what) {
+    /**
+     * Moves the clock one interval on and waits until both keyed providers were probed again and their admin view
+     * shows the outcome: {@code marker} in lastError, or resting after a rate limit, or UP.
+     */
+    private void probeRound(String what, String marker) {
         long keyed = probes("/pk/.*");
         long direct = probes("/pd/.*");
         clock.advance(ROUND);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (probes("/pk/.*") <= keyed || probes("/pd/.*") <= direct) {
-            assertThat(System.nanoTime()).as("both keyed providers probed after " + what).isLessThan(deadline);
+        while (probes("/pk/.*") <= keyed || probes("/pd/.*") <= direct
+                || !shows("probe_keyed", marker) || !shows("probe_direct", marker)) {
+            assertThat(System.nanoTime()).as("both keyed providers probed and showing '" + marker + "' after " + what)
+                    .isLessThan(deadline);
             pause();
         }
-        // The probe's outcome is recorded when its answer (or timeout) comes back.
-        long settle = System.nanoTime() + Duration.ofMillis(what.equals("timeout") ? 2_500 : 600).toNanos();
-        while (System.nanoTime() < settle) {
-            pause();
-        }
+    }
+
+    private boolean shows(String provider, String marker) {
+        JsonNode view = JSON.readTree(admin("/admin/networks/ethereum/providers/" + provider).body());
+        return switch (marker) {
+            case RESTING -> !view.path("rateLimitedUntil").isNull();
+            case HEALTHY -> view.path("health").asString().equals("UP");
+            default -> view.path("lastError").asString("").contains(marker);
+        };
     }
 
     private static long probes(String pathRegex) {
@@ -240,7 +262,7 @@ class ProbeSecretHygieneIT extends GatewayTest {
 
     private static void pause() {
         try {
-            Thread.sleep(20);
+            Thread.sleep(50);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
