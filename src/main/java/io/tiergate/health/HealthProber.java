@@ -157,7 +157,8 @@ public final class HealthProber implements SmartLifecycle {
         UpstreamAnswer syncing = find(answers, SYNCING_ID);
         long block = head == null || head.isError() ? -1 : BlockParams.quantity(text(head));
         if (block < 0 || syncing == null || syncing.isError()) {
-            failed(network, provider, "probe got no head block: " + describe(head == null || head.isError() ? head : syncing));
+            failed(network, provider,
+                    "probe got no head block: " + describe(provider, head == null || head.isError() ? head : syncing));
             return;
         }
         Boolean chainMatches = null;
@@ -167,7 +168,7 @@ public final class HealthProber implements SmartLifecycle {
             long expected = network.definition().chainId();
             long actual = chain == null || chain.isError() ? -1 : BlockParams.quantity(text(chain));
             if (actual < 0) {
-                failed(network, provider, "probe got no chain id: " + describe(chain));
+                failed(network, provider, "probe got no chain id: " + describe(provider, chain));
                 return;
             }
             chainMatches = actual == expected;
@@ -210,11 +211,13 @@ public final class HealthProber implements SmartLifecycle {
         return raw.length() >= 2 && raw.startsWith("\"") ? raw.substring(1, raw.length() - 1) : raw;
     }
 
-    private static String describe(UpstreamAnswer answer) {
+    /** What a probe got instead of a usable answer; the provider's own credentials masked if it echoed them. */
+    private static String describe(Provider provider, UpstreamAnswer answer) {
         if (answer == null) {
             return "no answer";
         }
-        return answer.isError() ? "error " + answer.errorCode() + " " + answer.errorMessage() : answer.result().toString();
+        return provider.secrets().scrub(answer.isError() ? "error " + answer.errorCode() + " " + answer.errorMessage()
+                : answer.result().toString());
     }
 
     private static byte[] body(boolean withChain) {

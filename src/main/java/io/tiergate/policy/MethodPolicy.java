@@ -2,8 +2,10 @@ package io.tiergate.policy;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -11,6 +13,12 @@ import java.util.stream.Collectors;
  * Which methods clients may call on a network. Node-management namespaces are denied by default;
  * a network's {@code deny-methods} add to that list and its {@code allow-methods} make exceptions
  * (deny {@code *} and allow a few to run an allow-list). Patterns are globs: {@code *} and {@code ?}.
+ *
+ * <p>The method is the decoded JSON string (escapes such as {@code \u0061} are already resolved by the parser).
+ * Deny patterns match it ignoring letter case, whitespace, control and invisible characters, and compatibility
+ * forms (full-width letters, long s, dotless i): a node or a proxy in front of it that looks methods up
+ * leniently must not be handed {@code ADMIN_peers} or {@code " admin_peers"} as an unchecked method. Allow
+ * exceptions match only the exact name, so a disguised name never rides on an exception.
  */
 public final class MethodPolicy {
 
@@ -32,8 +40,8 @@ public final class MethodPolicy {
     public MethodPolicy(List<String> denyMethods, List<String> allowMethods) {
         List<String> deny = new ArrayList<>(DEFAULT_DENIED);
         deny.addAll(denyMethods);
-        this.denied = compile(deny);
-        this.allowed = compile(allowMethods);
+        this.denied = compile(deny, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
+        this.allowed = compile(allowMethods, Pattern.DOTALL);
         this.decisions = Caffeine.newBuilder().maximumSize(CACHED_METHODS).build(this::decide);
     }
 
@@ -42,14 +50,32 @@ public final class MethodPolicy {
     }
 
     private Boolean decide(String method) {
-        return !denied.matcher(method).matches() || allowed.matcher(method).matches();
+        boolean deny = denied.matcher(method).matches() || denied.matcher(canonical(method)).matches();
+        return !deny || allowed.matcher(method).matches();
     }
 
-    private static Pattern compile(List<String> globs) {
+    /**
+     * The name a lenient server might take {@code method} for: compatibility forms folded (NFKC), whitespace,
+     * control and format (zero-width, BOM) characters dropped, letters case-folded through upper case (so that
+     * dotless i and similar letters meet their ASCII forms).
+     */
+    static String canonical(String method) {
+        String folded = Normalizer.normalize(method, Normalizer.Form.NFKC);
+        StringBuilder out = new StringBuilder(folded.length());
+        folded.codePoints().filter(cp -> !invisible(cp)).forEach(out::appendCodePoint);
+        return out.toString().toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean invisible(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)
+                || Character.getType(cp) == Character.FORMAT || Character.isIdentifierIgnorable(cp);
+    }
+
+    private static Pattern compile(List<String> globs, int flags) {
         if (globs.isEmpty()) {
             return Pattern.compile("(?!)");
         }
-        return Pattern.compile(globs.stream().map(MethodPolicy::globToRegex).collect(Collectors.joining("|")));
+        return Pattern.compile(globs.stream().map(MethodPolicy::globToRegex).collect(Collectors.joining("|")), flags);
     }
 
     static String globToRegex(String glob) {

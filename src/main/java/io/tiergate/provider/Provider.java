@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Provider {
 
     private final ProviderDefinition definition;
+    private final ProviderSecrets secrets;
     private final UpstreamClient client;
     private final CircuitBreaker breaker;
     private final RateLimitBackoff backoff;
@@ -38,6 +39,7 @@ public final class Provider {
     Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker,
             RateLimitBackoff backoff, Quota quota, ProviderHealth health, boolean passiveDown, Clock clock) {
         this.definition = definition;
+        this.secrets = ProviderSecrets.of(definition);
         this.health = health;
         this.passiveDown = passiveDown;
         this.recent = new RecentCalls(clock);
@@ -58,6 +60,11 @@ public final class Provider {
 
     public ProviderDefinition definition() {
         return definition;
+    }
+
+    /** The credentials in the provider's URL and headers, to scrub from anything it sends back. */
+    public ProviderSecrets secrets() {
+        return secrets;
     }
 
     public UpstreamClient client() {

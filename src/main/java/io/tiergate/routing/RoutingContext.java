@@ -197,7 +197,7 @@ final class RoutingContext implements SelectionContext {
         // a bad API key, a body it refused), so it is never handed to a client as the request's answer.
         if (received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()) {
             UpstreamAnswer error = received.get(0);
-            String reason = "error " + error.errorCode() + ": " + shorten(error.errorMessage());
+            String reason = errorReason(provider, error);
             if (ErrorClass.of(error.errorCode(), error.errorMessage()) == ErrorClass.RATE_LIMITED) {
                 verdict.rateLimited(reason);
             } else {
@@ -259,7 +259,22 @@ final class RoutingContext implements SelectionContext {
             }
             return;
         }
-        switch (ErrorClass.of(answer.errorCode(), answer.errorMessage())) {
+        ErrorClass kind = ErrorClass.of(answer.errorCode(), answer.errorMessage());
+        boolean write = WriteMethods.isWrite(requests.get(i).method());
+        boolean passedOn = kind == ErrorClass.DETERMINISTIC || kind == ErrorClass.METHOD_NOT_FOUND
+                || kind == ErrorClass.PROVIDER_FAULT && write;
+        if (passedOn && revealsSecret(provider, answer)) {
+            // An answer that shows the provider's own credentials ("invalid API key <key>") is about the provider,
+            // and it must not reach the client: the request fails over (a transaction is not sent twice).
+            String reason = errorReason(provider, answer) + " (answer shows the provider's credentials)";
+            if (write) {
+                settle(i, null, maybeSent(provider, reason));
+            } else {
+                verdict.fault(reason);
+            }
+            return;
+        }
+        switch (kind) {
             case DETERMINISTIC -> {
                 settle(i, answer, null);
                 answeredBy = provider;
@@ -270,14 +285,14 @@ final class RoutingContext implements SelectionContext {
                 fallbackProvider = provider;
                 verdict.note("method not found");
             }
-            case RATE_LIMITED -> verdict.rateLimited("error " + answer.errorCode() + ": " + shorten(answer.errorMessage()));
+            case RATE_LIMITED -> verdict.rateLimited(errorReason(provider, answer));
             case PROVIDER_FAULT -> {
-                if (WriteMethods.isWrite(requests.get(i).method())) {
+                if (write) {
                     // The provider answered the transaction itself: its word is final.
                     settle(i, answer, null);
                     answeredBy = provider;
                 } else {
-                    verdict.fault("error " + answer.errorCode() + ": " + shorten(answer.errorMessage()));
+                    verdict.fault(errorReason(provider, answer));
                 }
             }
         }
@@ -392,6 +407,20 @@ final class RoutingContext implements SelectionContext {
         out.ascii("]}");
         byte[] bytes = out.toByteArray();
         return new RawJson(bytes, 0, bytes.length);
+    }
+
+    /** "error <code>: <message>" for reasons clients, logs and health see: shortened, the provider's secrets masked. */
+    private static String errorReason(Provider provider, UpstreamAnswer error) {
+        return "error " + error.errorCode() + ": " + shorten(provider.secrets().scrub(error.errorMessage()));
+    }
+
+    /** True when an error answer's message or raw error object (data included) shows the provider's credentials. */
+    private static boolean revealsSecret(Provider provider, UpstreamAnswer answer) {
+        if (provider.secrets().isEmpty()) {
+            return false;
+        }
+        return provider.secrets().revealedIn(answer.errorMessage())
+                || answer.error() != null && provider.secrets().revealedIn(answer.error().toString().replace("\\/", "/"));
     }
 
     static String shorten(String text) {

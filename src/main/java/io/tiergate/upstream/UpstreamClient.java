@@ -6,11 +6,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.tiergate.provider.ProviderDefinition;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.HttpProtocol;
@@ -34,7 +38,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final long maxResponseBytes;
 
     public UpstreamClient(ProviderDefinition provider, long maxResponseBytes, Clock clock) {
-        this.url = provider.url().toString();
+        this.url = withoutUserInfo(provider.url());
         this.clock = clock;
         this.maxResponseBytes = maxResponseBytes;
         this.pool = ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name())
@@ -52,10 +56,47 @@ public final class UpstreamClient implements AutoCloseable {
                 .headers(h -> {
                     h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
                     h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+                    String basic = basicAuthorization(provider.url());
+                    if (basic != null) {
+                        h.set(HttpHeaderNames.AUTHORIZATION, basic);
+                    }
+                    // Configured headers win, an Authorization header included.
                     provider.headers().forEach(h::set);
                 });
         // HTTP/2 is negotiated through ALPN, so only where TLS is spoken.
         this.http = tls ? client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure() : client;
+    }
+
+    /**
+     * The URL to send to, without {@code user:password@}: reactor-netty would take the user info for part of
+     * the host name and look that name up in DNS, sending the password to the resolver in clear text (and
+     * never reaching the provider). The user info goes in an Authorization header instead.
+     */
+    static String withoutUserInfo(URI url) {
+        String authority = url.getRawAuthority();
+        if (authority == null || !authority.contains("@")) {
+            return url.toString();
+        }
+        StringBuilder out = new StringBuilder(url.getScheme()).append("://")
+                .append(authority.substring(authority.lastIndexOf('@') + 1));
+        if (url.getRawPath() != null) {
+            out.append(url.getRawPath());
+        }
+        if (url.getRawQuery() != null) {
+            out.append('?').append(url.getRawQuery());
+        }
+        return out.toString();
+    }
+
+    /** {@code Basic <base64(user:password)>} from the URL's user info (percent-decoded), or null without one. */
+    static String basicAuthorization(URI url) {
+        String authority = url.getRawAuthority();
+        if (authority == null || !authority.contains("@")) {
+            return null;
+        }
+        String userInfo = URLDecoder.decode(authority.substring(0, authority.lastIndexOf('@')).replace("+", "%2B"),
+                StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Posts one JSON-RPC body; errors with the transport failure, or times out after {@code timeout}. */

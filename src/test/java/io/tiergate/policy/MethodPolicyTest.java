@@ -31,10 +31,49 @@ class MethodPolicyTest {
         "web3_clientVersion", "debug_traceTransaction", "debug_traceCall", "debug_traceBlockByNumber",
         "debug_getRawReceipts", "trace_block", "txpool_content", "txpool_status", "erigon_getHeaderByNumber",
         "ots_getApiLevel", "parity_pendingTransactions", "eth_callBundle", "flashbots_getUserStats",
-        "Admin_nodeInfo", "xadmin_nodeInfo", "eth_admin_x"
+        "xadmin_nodeInfo", "eth_admin_x", "x admin_nodeInfo"
     })
     void readAndTraceMethodsAreAllowedByDefault(String method) {
         assertThat(defaults.isAllowed(method)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Admin_nodeInfo", "ADMIN_PEERS", "aDmIn_peers", "Personal_Sign", "EVM_mine", "Anvil_SetBalance",
+        "DEBUG_SETHEAD", "debug_sethead", " admin_peers", "admin_peers ", "\tadmin_peers", "admin_peers\n",
+        "adm\nin_peers", "\u00a0admin_peers", "\u200badmin_peers", "ad\u200bmin_peers", "\ufeffadmin_peers",
+        "admin_peers\u0000", "\u2003evm_mine\u3000", "\uff41dmin_peers", "adm\u0131n_peers", "per\u017fonal_sign",
+        "parity_\u212aillAccount", "\u0000anvil_mine"
+    })
+    void disguisedNodeManagementMethodsAreDeniedToo(String method) {
+        assertThat(defaults.isAllowed(method)).isFalse();
+    }
+
+    @Test
+    void configuredDenyPatternsIgnoreCaseAndInvisibleCharacters() {
+        MethodPolicy policy = new MethodPolicy(List.of("eth_sendTransaction"), List.of());
+
+        assertThat(policy.isAllowed("ETH_SENDTRANSACTION")).isFalse();
+        assertThat(policy.isAllowed("eth_sendtransaction\u200b")).isFalse();
+        assertThat(policy.isAllowed("eth_sendRawTransaction")).isTrue();
+    }
+
+    @Test
+    void anAllowExceptionCoversOnlyTheExactNameNotItsDisguises() {
+        MethodPolicy policy = new MethodPolicy(List.of(), List.of("evm_mine"));
+
+        assertThat(policy.isAllowed("evm_mine")).isTrue();
+        assertThat(policy.isAllowed("EVM_mine")).isFalse();
+        assertThat(policy.isAllowed(" evm_mine")).isFalse();
+        assertThat(policy.isAllowed("evm_mine\u200b")).isFalse();
+        assertThat(policy.isAllowed("evm_increaseTime")).isFalse();
+    }
+
+    @Test
+    void canonicalNamesFoldCaseWidthAndInvisibleCharacters() {
+        assertThat(MethodPolicy.canonical("eth_call")).isEqualTo("eth_call");
+        assertThat(MethodPolicy.canonical("\ufeff ADM\u0131N_Pe\u200bers\t")).isEqualTo("admin_peers");
+        assertThat(MethodPolicy.canonical("\uff45th_\u017fign")).isEqualTo("eth_sign");
     }
 
     @Test
