@@ -1,21 +1,29 @@
 package io.tiergate.config;
 
+import io.tiergate.config.NetworkProperties.BroadcastProperties;
+import io.tiergate.config.NetworkProperties.CacheProperties;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
+import io.tiergate.config.NetworkProperties.HedgeProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.config.ProviderProperties.QuotaProperties;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.Quota;
 import io.tiergate.provider.TierDefinition;
 import io.tiergate.provider.UrlRedactor;
+import io.tiergate.routing.BroadcastMode;
+import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,6 +103,7 @@ public final class NetworkDefinitions {
         List<TierProperties> tierProps = n.tiers() == null ? List.of() : n.tiers();
         Map<String, String> providerKeys = new HashMap<>();
         Map<String, String> tierKeys = new HashMap<>();
+        Set<String> leftOut = new HashSet<>();
         List<TierDefinition> tiers = new ArrayList<>();
         for (int t = 0; t < tierProps.size(); t++) {
             TierProperties tier = tierProps.get(t);
@@ -115,6 +124,7 @@ public final class NetworkDefinitions {
             for (ProviderSource source : providersOf(tier, tierKey)) {
                 ProviderDefinition provider = provider(name, n, tier.name(), source, rawValues);
                 if (provider == null) {
+                    leftOut.add(source.properties().name().trim());
                     continue;
                 }
                 String earlier = providerKeys.putIfAbsent(provider.name(), source.key());
@@ -136,9 +146,61 @@ public final class NetworkDefinitions {
         if (n.maxLagBlocks() < 0) {
             throw new InvalidConfigurationException(key + ".max-lag-blocks", "must not be negative");
         }
+        RequestPaths paths = paths(key, name, n, tiers, leftOut);
         return new NetworkDefinition(name, n.chainId(), strategy, n.requestTimeout(), n.maxAttempts(), n.maxLagBlocks(),
                 breaker,
-                backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers));
+                backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers), paths);
+    }
+
+    /** Broadcast, hedging, cache, coalescing and method-not-found memory of one network. */
+    private static RequestPaths paths(String key, String name, NetworkProperties n, List<TierDefinition> tiers,
+            Set<String> leftOut) {
+        BroadcastProperties broadcast = n.broadcast();
+        BroadcastMode mode = BroadcastMode.fromConfig(broadcast.mode());
+        if (mode == null) {
+            throw new InvalidConfigurationException(key + ".broadcast.mode",
+                    "unknown broadcast mode '" + broadcast.mode() + "' (use one of: " + BroadcastMode.names() + ")");
+        }
+        List<String> names = new ArrayList<>();
+        tiers.forEach(t -> t.providers().forEach(p -> names.add(p.name())));
+        List<String> extras = new ArrayList<>();
+        List<String> configured = list(broadcast.extraProviders());
+        for (int i = 0; i < configured.size(); i++) {
+            String extra = configured.get(i) == null ? "" : configured.get(i).trim();
+            if (names.contains(extra)) {
+                if (!extras.contains(extra)) {
+                    extras.add(extra);
+                }
+            } else if (leftOut.contains(extra)) {
+                // Its url is empty (an unset variable): left out of broadcasts just as it is left out of the network.
+                log.info("Network {}: broadcast extra provider '{}' left out with the provider", name, extra);
+            } else {
+                throw new InvalidConfigurationException(key + ".broadcast.extra-providers[" + i + "]",
+                        "no provider '" + extra + "' in network " + name + " (providers: " + String.join(", ", names)
+                                + ")");
+            }
+        }
+        HedgeProperties hedge = n.hedge();
+        positive(key + ".hedge.delay", hedge.delay());
+        if (hedge.quantile() != null && !(hedge.quantile() > 0 && hedge.quantile() < 1)) {
+            throw new InvalidConfigurationException(key + ".hedge.quantile",
+                    "must be between 0 and 1, exclusive, e.g. 0.9 (was " + hedge.quantile() + ")");
+        }
+        atLeastOne(key + ".hedge.max-in-flight", hedge.maxInFlight());
+        CacheProperties cache = n.cache();
+        if (cache.maxSize() == null || cache.maxSize().toBytes() < 1) {
+            throw new InvalidConfigurationException(key + ".cache.max-size", "must be at least 1B (e.g. 64MB)");
+        }
+        if (cache.confirmations() < 0) {
+            throw new InvalidConfigurationException(key + ".cache.confirmations",
+                    "must not be negative (was " + cache.confirmations() + ")");
+        }
+        if (n.methodNotFoundTtl() == null || n.methodNotFoundTtl().isNegative()) {
+            throw new InvalidConfigurationException(key + ".method-not-found-ttl",
+                    "must be a duration, 0s to never remember (e.g. 10m)");
+        }
+        return new RequestPaths(mode, List.copyOf(extras), hedge, cache, n.coalescing().enabled(),
+                n.localAnswers().enabled(), n.methodNotFoundTtl());
     }
 
     /**
@@ -168,7 +230,7 @@ public final class NetworkDefinitions {
             for (int i = 0; i < endpoints.size(); i++) {
                 String key = tierKey + ".endpoints[" + i + "]";
                 out.add(new ProviderSource(new ProviderProperties(tier.name() + "_" + (i + 1), endpoints.get(i), null,
-                        null, tier.endpointWeight(), null, null, null, null, null), key, key,
+                        null, tier.endpointWeight(), null, null, null, null, null, null), key, key,
                         tierKey + ".endpoint-weight", key));
             }
             return out;
@@ -219,7 +281,27 @@ public final class NetworkDefinitions {
         positive(key + ".health-check-interval", interval);
         return new ProviderDefinition(p.name().trim(), network, tier, url, UrlRedactor.redact(url, apiKey), wsUrl,
                 weight, timeout, maxFailures, interval, p.headers() == null ? Map.of() : Map.copyOf(p.headers()),
-                quota(key + ".rate-limit", p.rateLimit()));
+                quota(key + ".rate-limit", p.rateLimit()), methods(key + ".methods", p.methods()));
+    }
+
+    private static MethodsProperties methods(String key, MethodsProperties methods) {
+        if (methods == null) {
+            return new MethodsProperties(List.of(), List.of());
+        }
+        return new MethodsProperties(globs(key + ".allow", methods.allow()), globs(key + ".deny", methods.deny()));
+    }
+
+    private static List<String> globs(String key, List<String> globs) {
+        List<String> out = new ArrayList<>();
+        List<String> given = list(globs);
+        for (int i = 0; i < given.size(); i++) {
+            String glob = given.get(i) == null ? "" : given.get(i).trim();
+            if (glob.isEmpty()) {
+                throw new InvalidConfigurationException(key + "[" + i + "]", "must not be empty (a method name or glob)");
+            }
+            out.add(glob);
+        }
+        return List.copyOf(out);
     }
 
     /** " (set A or B)" from the placeholders the keys were written with; empty when there are none. */

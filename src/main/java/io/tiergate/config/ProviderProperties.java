@@ -1,6 +1,7 @@
 package io.tiergate.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,9 +18,17 @@ public record ProviderProperties(
         Integer maxFailures,
         Duration healthCheckInterval,
         Map<String, String> headers,
-        QuotaProperties rateLimit) {
+        QuotaProperties rateLimit,
+        MethodsProperties methods) {
 
     /** {@code rate-limit}: at most {@code requests} JSON-RPC calls per {@code period}. */
     public record QuotaProperties(Long requests, Duration period) {
+    }
+
+    /**
+     * {@code methods}: which JSON-RPC methods this provider gets (globs). With {@code allow}, only those; never
+     * those in {@code deny} (deny wins).
+     */
+    public record MethodsProperties(List<String> allow, List<String> deny) {
     }
 }

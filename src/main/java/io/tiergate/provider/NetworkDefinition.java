@@ -2,6 +2,7 @@ package io.tiergate.provider;
 
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import java.time.Duration;
 import java.util.List;
@@ -18,5 +19,6 @@ public record NetworkDefinition(
         RateLimitBackoffProperties rateLimitBackoff,
         List<String> allowMethods,
         List<String> denyMethods,
-        List<TierDefinition> tiers) {
+        List<TierDefinition> tiers,
+        RequestPaths paths) {
 }

@@ -1,5 +1,6 @@
 package io.tiergate.provider;
 
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Map;
 /**
  * A provider as configured, with every default resolved. Immutable; the live state sits in
  * {@link Provider}. {@code url} and {@code headers} may hold secrets: show {@code redactedUrl}.
+ * {@code methods} has non-null lists (empty allow: every method).
  */
 public record ProviderDefinition(
         String name,
@@ -20,7 +22,8 @@ public record ProviderDefinition(
         int maxFailures,
         Duration healthCheckInterval,
         Map<String, String> headers,
-        Quota.Spec quota) {
+        Quota.Spec quota,
+        MethodsProperties methods) {
 
     @Override
     public String toString() {

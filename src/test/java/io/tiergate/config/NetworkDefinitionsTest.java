@@ -3,13 +3,21 @@ package io.tiergate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tiergate.config.NetworkProperties.BroadcastProperties;
+import io.tiergate.config.NetworkProperties.CacheProperties;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
+import io.tiergate.config.NetworkProperties.CoalescingProperties;
+import io.tiergate.config.NetworkProperties.HedgeProperties;
+import io.tiergate.config.NetworkProperties.LocalAnswersProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.config.ProviderProperties.QuotaProperties;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.Quota;
 import io.tiergate.provider.TierDefinition;
+import io.tiergate.routing.BroadcastMode;
+import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import java.net.URI;
 import java.time.Duration;
@@ -41,6 +49,7 @@ class NetworkDefinitionsTest {
         Duration healthCheckInterval;
         Map<String, String> headers;
         QuotaProperties rateLimit;
+        MethodsProperties methods;
 
         ProviderBuilder(String name, String url) {
             this.name = name;
@@ -54,7 +63,7 @@ class NetworkDefinitionsTest {
 
         ProviderProperties build() {
             return new ProviderProperties(name, url, wsUrl, apiKey, weight, timeout, maxFailures, healthCheckInterval,
-                    headers, rateLimit);
+                    headers, rateLimit, methods);
         }
     }
 
@@ -96,6 +105,10 @@ class NetworkDefinitionsTest {
         List<String> allowMethods;
         List<String> denyMethods;
         List<TierBuilder> tiers = new ArrayList<>();
+        BroadcastProperties broadcast = new BroadcastProperties("all-in-tier", null);
+        HedgeProperties hedge = new HedgeProperties(false, Duration.ofMillis(100), null, 10);
+        CacheProperties cache = new CacheProperties(true, DataSize.ofMegabytes(64), 12);
+        Duration methodNotFoundTtl = Duration.ofMinutes(10);
 
         NetworkBuilder(TierBuilder... tiers) {
             this.tiers.addAll(List.of(tiers));
@@ -109,7 +122,8 @@ class NetworkDefinitionsTest {
         NetworkProperties build() {
             return new NetworkProperties(chainId, strategy, requestTimeout, maxAttempts, timeout, maxFailures,
                     healthCheckInterval, maxLagBlocks, circuitBreaker, rateLimitBackoff, allowMethods, denyMethods,
-                    tiers == null ? null : tiers.stream().map(TierBuilder::build).toList());
+                    tiers == null ? null : tiers.stream().map(TierBuilder::build).toList(), broadcast, hedge, cache,
+                    new CoalescingProperties(true), new LocalAnswersProperties(true), methodNotFoundTtl);
         }
     }
 
@@ -625,5 +639,101 @@ class NetworkDefinitionsTest {
         assertThat(ethereum.denyMethods()).containsExactly("debug_*");
         assertThat(unset.allowMethods()).isEmpty();
         assertThat(unset.denyMethods()).isEmpty();
+    }
+
+    // --- request paths: broadcast, hedging, cache, method routing --------------------------------
+
+    @Test
+    void requestPathsDefaultToBroadcastInTierCacheAndCoalescingWithoutHedging() {
+        RequestPaths paths = resolveOne(seed()).paths();
+
+        assertThat(paths.broadcastMode()).isEqualTo(BroadcastMode.ALL_IN_TIER);
+        assertThat(paths.broadcastExtraProviders()).isEmpty();
+        assertThat(paths.hedge().enabled()).isFalse();
+        assertThat(paths.cache().enabled()).isTrue();
+        assertThat(paths.cache().confirmations()).isEqualTo(12);
+        assertThat(paths.coalescing()).isTrue();
+        assertThat(paths.localAnswers()).isTrue();
+        assertThat(paths.methodNotFoundTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(find(resolveOne(seed()), "geth_local").methods())
+                .isEqualTo(new MethodsProperties(List.of(), List.of()));
+    }
+
+    @Test
+    void broadcastModeAndExtraProvidersOfAnyTierAreResolved() {
+        RequestPaths paths = resolveOne(seed().with(n -> n.broadcast = new BroadcastProperties("First_Success",
+                List.of("publicnode_eth", " geth_local", "publicnode_eth")))).paths();
+
+        assertThat(paths.broadcastMode()).isEqualTo(BroadcastMode.FIRST_SUCCESS);
+        assertThat(paths.broadcastExtraProviders()).containsExactly("publicnode_eth", "geth_local");
+    }
+
+    @Test
+    void unknownBroadcastModeNamesTheKeyAndTheModes() {
+        InvalidConfigurationException e = invalid(seed().with(n -> n.broadcast = new BroadcastProperties("everywhere", null)));
+        assertThat(e.key()).isEqualTo(NET + ".broadcast.mode");
+        assertThat(e.getMessage()).contains("everywhere").contains("all-in-tier, first-success, single");
+    }
+
+    @Test
+    void extraProviderMustBeAProviderOfTheNetwork() {
+        InvalidConfigurationException e = invalid(seed().with(n -> n.broadcast = new BroadcastProperties("all-in-tier",
+                List.of("geth_local", "flashbots_relay"))));
+        assertThat(e.key()).isEqualTo(NET + ".broadcast.extra-providers[1]");
+        assertThat(e.getMessage()).contains("no provider 'flashbots_relay' in network ethereum")
+                .contains("erigon_local, geth_local");
+    }
+
+    @Test
+    void extraProviderLeftOutForAnEmptyUrlIsLeftOutOfBroadcastsToo() {
+        // alchemy_primary has no api-key in the seed, so it is left out of the network.
+        RequestPaths paths = resolveOne(seed().with(n -> n.broadcast = new BroadcastProperties("all-in-tier",
+                List.of("alchemy_primary", "infura_primary")))).paths();
+        assertThat(paths.broadcastExtraProviders()).containsExactly("infura_primary");
+    }
+
+    @Test
+    void hedgeSettingsAreValidatedWithTheirKeys() {
+        assertThat(invalid(seed().with(n -> n.hedge = new HedgeProperties(true, Duration.ZERO, null, 10))).key())
+                .isEqualTo(NET + ".hedge.delay");
+        InvalidConfigurationException quantile = invalid(seed().with(n -> n.hedge =
+                new HedgeProperties(true, Duration.ofMillis(50), 1.5, 10)));
+        assertThat(quantile.key()).isEqualTo(NET + ".hedge.quantile");
+        assertThat(quantile.getMessage()).contains("between 0 and 1").contains("1.5");
+        assertThat(invalid(seed().with(n -> n.hedge = new HedgeProperties(true, Duration.ofMillis(50), 0.0, 10))).key())
+                .isEqualTo(NET + ".hedge.quantile");
+        assertThat(invalid(seed().with(n -> n.hedge = new HedgeProperties(true, Duration.ofMillis(50), 0.9, 0))).key())
+                .isEqualTo(NET + ".hedge.max-in-flight");
+        HedgeProperties valid = new HedgeProperties(true, Duration.ofMillis(50), 0.9, 4);
+        assertThat(resolveOne(seed().with(n -> n.hedge = valid)).paths().hedge()).isEqualTo(valid);
+    }
+
+    @Test
+    void cacheSizeAndDepthAreValidatedWithTheirKeys() {
+        assertThat(invalid(seed().with(n -> n.cache = new CacheProperties(true, DataSize.ofBytes(0), 12))).key())
+                .isEqualTo(NET + ".cache.max-size");
+        assertThat(invalid(seed().with(n -> n.cache = new CacheProperties(true, DataSize.ofMegabytes(1), -1))).key())
+                .isEqualTo(NET + ".cache.confirmations");
+        assertThat(invalid(seed().with(n -> n.methodNotFoundTtl = Duration.ofSeconds(-1))).key())
+                .isEqualTo(NET + ".method-not-found-ttl");
+        assertThat(resolveOne(seed().with(n -> n.methodNotFoundTtl = Duration.ZERO)).paths().methodNotFoundTtl())
+                .isZero();
+    }
+
+    @Test
+    void providerMethodGlobsAreKeptAndAnEmptyOneNamesItsKey() {
+        NetworkDefinition ethereum = resolveOne(network(tier("local",
+                provider("erigon_local", "http://127.0.0.1:8545").with(p -> p.methods =
+                        new MethodsProperties(List.of(" trace_*", "eth_*"), null)),
+                provider("geth_local", "http://127.0.0.1:8549").with(p -> p.methods =
+                        new MethodsProperties(null, List.of("trace_*"))))));
+        assertThat(find(ethereum, "erigon_local").methods()).isEqualTo(
+                new MethodsProperties(List.of("trace_*", "eth_*"), List.of()));
+        assertThat(find(ethereum, "geth_local").methods()).isEqualTo(new MethodsProperties(List.of(), List.of("trace_*")));
+
+        InvalidConfigurationException e = invalid(network(tier("local",
+                provider("erigon_local", "http://127.0.0.1:8545").with(p -> p.methods =
+                        new MethodsProperties(List.of("trace_*", " "), null)))));
+        assertThat(e.key()).isEqualTo(NET + ".tiers[0].providers[0].methods.allow[1]");
     }
 }

@@ -12,12 +12,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.ProviderFactory;
 import io.tiergate.provider.ProviderFixtures;
+import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import java.net.URI;
@@ -350,11 +352,11 @@ class ProviderHealthTest {
             NetworkDefinition network = new NetworkDefinition(ProviderFixtures.NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED,
                     Duration.ofSeconds(10), 5, 3, new CircuitBreakerProperties(breakerEnabled, 10, Duration.ofSeconds(60)),
                     new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900)), List.of(),
-                    List.of(), List.of());
+                    List.of(), List.of(), RequestPaths.DEFAULTS);
             URI url = URI.create("http://127.0.0.1:1/");
             ProviderDefinition definition = new ProviderDefinition("p" + created.size(), ProviderFixtures.NETWORK,
                     "local", url, url.toString(), null, 100, Duration.ofSeconds(5), MAX_FAILURES,
-                    Duration.ofSeconds(30), Map.of(), null);
+                    Duration.ofSeconds(30), Map.of(), null, new MethodsProperties(List.of(), List.of()));
             Provider provider = factory.create(network, definition);
             created.add(provider);
             return provider;

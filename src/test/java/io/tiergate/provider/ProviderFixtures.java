@@ -3,7 +3,9 @@ package io.tiergate.provider;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.policy.MethodPolicy;
+import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import java.net.URI;
@@ -34,7 +36,7 @@ public final class ProviderFixtures implements AutoCloseable {
     public ProviderFixtures(MutableClock clock, CircuitBreakerProperties breaker, RateLimitBackoffProperties backoff) {
         this.clock = clock;
         this.network = new NetworkDefinition(NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED, Duration.ofSeconds(10), 5, 3,
-                breaker, backoff, List.of(), List.of(), List.of());
+                breaker, backoff, List.of(), List.of(), List.of(), RequestPaths.DEFAULTS);
         this.factory = new ProviderFactory(clock, CircuitBreakerRegistry.ofDefaults(), MAX_RESPONSE_BYTES, false);
     }
 
@@ -51,9 +53,14 @@ public final class ProviderFixtures implements AutoCloseable {
     }
 
     public Provider provider(String name, String tier, int weight, Quota.Spec quota) {
+        return provider(name, tier, weight, quota, new MethodsProperties(List.of(), List.of()));
+    }
+
+    /** A provider with {@code methods.allow} / {@code methods.deny}. */
+    public Provider provider(String name, String tier, int weight, Quota.Spec quota, MethodsProperties methods) {
         URI url = URI.create("http://127.0.0.1:1/");
         ProviderDefinition definition = new ProviderDefinition(name, NETWORK, tier, url, url.toString(), null, weight,
-                Duration.ofSeconds(5), 3, Duration.ofSeconds(30), Map.of(), quota);
+                Duration.ofSeconds(5), 3, Duration.ofSeconds(30), Map.of(), quota, methods);
         Provider provider = factory.create(network, definition);
         created.add(provider);
         return provider;

@@ -2,8 +2,10 @@ package io.tiergate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,8 @@ class ProviderSecretsTest {
     private static ProviderSecrets secrets(String url, String apiKey, Map<String, String> headers) {
         URI uri = URI.create(url);
         return ProviderSecrets.of(new ProviderDefinition("p", "ethereum", "cloud", uri, UrlRedactor.redact(uri, apiKey),
-                null, 100, Duration.ofSeconds(5), 3, Duration.ofSeconds(30), headers, null));
+                null, 100, Duration.ofSeconds(5), 3, Duration.ofSeconds(30), headers, null,
+                new MethodsProperties(List.of(), List.of())));
     }
 
     @Test
