@@ -1,23 +1,56 @@
 package io.tiergate.health;
 
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Calls and failures of one provider over the last minute, in one-second slots: the "requests per
  * minute" and "error rate" operators read in the admin API. Slots are reused as the clock moves on.
+ * Also the latencies of its last {@value #LATENCY_SAMPLES} answered calls, for latency quantiles (hedging).
  */
 public final class RecentCalls {
 
     private static final int SLOTS = 60;
+    static final int LATENCY_SAMPLES = 256;
 
     private final Clock clock;
     private final AtomicLongArray second = new AtomicLongArray(SLOTS);
     private final AtomicLongArray calls = new AtomicLongArray(SLOTS);
     private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
+    private final AtomicLongArray latencies = new AtomicLongArray(LATENCY_SAMPLES);
+    private final AtomicLong latencyCount = new AtomicLong();
 
     public RecentCalls(Clock clock) {
         this.clock = clock;
+    }
+
+    /** A call ended; {@code nanos} is its latency, kept for quantiles when it answered. */
+    public void record(boolean failed, long nanos) {
+        if (!failed) {
+            latencies.set((int) (latencyCount.getAndIncrement() % LATENCY_SAMPLES), nanos);
+        }
+        record(failed);
+    }
+
+    /**
+     * The {@code q} quantile (0..1) of the latencies of the last answered calls, in nanoseconds; -1 while
+     * fewer than {@code minSamples} calls answered.
+     */
+    public long latencyQuantile(double q, int minSamples) {
+        int n = (int) Math.min(latencyCount.get(), LATENCY_SAMPLES);
+        if (n < Math.max(1, minSamples)) {
+            return -1;
+        }
+        long[] sorted = new long[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = latencies.get(i);
+        }
+        Arrays.sort(sorted);
+        // Nearest rank: the smallest sample with at least q of the samples at or below it.
+        int rank = Math.max(0, (int) Math.ceil(q * n) - 1);
+        return sorted[Math.min(n - 1, rank)];
     }
 
     public void record(boolean failed) {

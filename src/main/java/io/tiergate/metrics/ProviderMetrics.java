@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.tiergate.health.HealthState;
+import io.tiergate.policy.ProviderMethods;
 import io.tiergate.provider.AdminState;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
@@ -34,6 +35,18 @@ public final class ProviderMetrics {
     private final Counter probeRateLimited;
     private final Counter rateLimitIncidents;
     private final Timer duration;
+    private final Map<ProviderMethods.Refusal, Counter> methodSkips = new EnumMap<>(ProviderMethods.Refusal.class);
+    private final Map<BroadcastAnswer, Counter> broadcastAnswers = new EnumMap<>(BroadcastAnswer.class);
+
+    /** What a provider answered to a broadcast transaction. */
+    public enum BroadcastAnswer {
+        /** It took the transaction (a hash, or "already known" / "nonce too low" for this very transaction). */
+        ACCEPTED,
+        /** An error for the transaction (underpriced, insufficient funds, ...). */
+        REJECTED,
+        /** No answer: transport failure, timeout, HTTP error, rate limit. */
+        FAILED
+    }
 
     public ProviderMetrics(MeterRegistry registry, Network network, Provider provider) {
         this.registry = registry;
@@ -54,6 +67,17 @@ public final class ProviderMetrics {
         probeRateLimited = probe(tags, "rate_limited");
         rateLimitIncidents = keep(Counter.builder("tiergate.rate.limit.incidents").tags(tags)
                 .description("rate limits seen from a provider").register(registry));
+        for (ProviderMethods.Refusal refusal : ProviderMethods.Refusal.values()) {
+            methodSkips.put(refusal, keep(Counter.builder("tiergate.method.skips").tags(tags)
+                    .tag("reason", refusal.name().toLowerCase(Locale.ROOT))
+                    .description("requests passed over this provider because it does not serve their method")
+                    .register(registry)));
+        }
+        for (BroadcastAnswer answer : BroadcastAnswer.values()) {
+            broadcastAnswers.put(answer, keep(Counter.builder("tiergate.broadcast.answers").tags(tags)
+                    .tag("outcome", answer.name().toLowerCase(Locale.ROOT))
+                    .description("what the provider answered to broadcast transactions").register(registry)));
+        }
         duration = keep(Timer.builder("tiergate.upstream.duration").tags(tags).serviceLevelObjectives(Buckets.LATENCY)
                 .description("time of one call to a provider").register(registry));
         gauge("tiergate.provider.usable", tags, provider, p -> p.availability().selectable() ? 1 : 0);
@@ -95,6 +119,14 @@ public final class ProviderMetrics {
         if (reason == Availability.CIRCUIT_OPEN) {
             calls.get(UpstreamOutcome.CIRCUIT_OPEN).increment();
         }
+    }
+
+    public void methodSkipped(ProviderMethods.Refusal reason) {
+        methodSkips.get(reason).increment();
+    }
+
+    public void broadcastAnswer(BroadcastAnswer answer) {
+        broadcastAnswers.get(answer).increment();
     }
 
     public void probe(boolean success) {

@@ -71,7 +71,7 @@ public final class MethodPolicy {
                 || Character.getType(cp) == Character.FORMAT || Character.isIdentifierIgnorable(cp);
     }
 
-    private static Pattern compile(List<String> globs, int flags) {
+    static Pattern compile(List<String> globs, int flags) {
         if (globs.isEmpty()) {
             return Pattern.compile("(?!)");
         }

@@ -6,6 +6,7 @@ import io.tiergate.health.ProviderHealth;
 import io.tiergate.health.RecentCalls;
 import io.tiergate.metrics.ProviderMetrics;
 import io.tiergate.metrics.UpstreamOutcome;
+import io.tiergate.policy.ProviderMethods;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,14 +33,17 @@ public final class Provider {
     private final ProviderHealth health;
     private final boolean passiveDown;
     private final RecentCalls recent;
+    private final ProviderMethods methods;
     private volatile ProviderMetrics metrics;
     private volatile AdminState adminState = AdminState.ACTIVE;
     private volatile Integer weightOverride;
 
     Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker,
-            RateLimitBackoff backoff, Quota quota, ProviderHealth health, boolean passiveDown, Clock clock) {
+            RateLimitBackoff backoff, Quota quota, ProviderHealth health, boolean passiveDown, ProviderMethods methods,
+            Clock clock) {
         this.definition = definition;
         this.secrets = ProviderSecrets.of(definition);
+        this.methods = methods;
         this.health = health;
         this.passiveDown = passiveDown;
         this.recent = new RecentCalls(clock);
@@ -157,6 +161,11 @@ public final class Provider {
         return recent;
     }
 
+    /** The methods this provider serves: configured allow/deny, minus recent "method not found" answers. */
+    public ProviderMethods methods() {
+        return methods;
+    }
+
     public ProviderHealth health() {
         return health;
     }
@@ -209,7 +218,7 @@ public final class Provider {
         lastSuccessMillis = clock.millis();
         health.observeLatency(elapsedNanos);
         health.requestSucceeded();
-        recent.record(false);
+        recent.record(false, elapsedNanos);
     }
 
     public void onFailure(long elapsedNanos, String reason, boolean permitted) {
@@ -218,7 +227,7 @@ public final class Provider {
         }
         lastFailureMillis = clock.millis();
         health.observeLatency(elapsedNanos);
-        recent.record(true);
+        recent.record(true, elapsedNanos);
         // Without probes nothing would bring a DOWN provider back, so requests alone never mark it DOWN.
         health.failed(reason, passiveDown);
     }

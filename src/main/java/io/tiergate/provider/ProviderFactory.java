@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.health.HealthState;
 import io.tiergate.health.ProviderHealth;
+import io.tiergate.policy.ProviderMethods;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import lombok.extern.slf4j.Slf4j;
@@ -59,7 +60,7 @@ public final class ProviderFactory {
         });
         return new Provider(definition, new UpstreamClient(definition, maxResponseBytes, clock), breaker,
                 new RateLimitBackoff(network.rateLimitBackoff(), clock), Quota.of(definition.quota(), clock), health,
-                probing, clock);
+                probing, new ProviderMethods(definition.methods(), network.paths().methodNotFoundTtl(), clock), clock);
     }
 
     private static void logTransition(ProviderDefinition d, ProviderHealth.Transition t) {

@@ -1,8 +1,10 @@
 package io.tiergate.routing;
 
 import io.tiergate.metrics.UpstreamOutcome;
+import io.tiergate.provider.Availability;
 import io.tiergate.provider.Provider;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /**
  * One call to one provider. Makes sure the provider's in-flight count and breaker permit are
@@ -23,8 +25,43 @@ final class Attempt {
         this.startNanos = System.nanoTime();
     }
 
+    /**
+     * Takes what one call to {@code provider} needs: a breaker permit (unless it is a last resort), a place in
+     * flight (refused while drained) and {@code calls} quota tokens. Null, with {@code skipped} told why, when
+     * one of them is refused; nothing is held then.
+     */
+    static Attempt tryStart(Provider provider, boolean lastResort, int calls,
+            BiConsumer<Provider, Availability> skipped) {
+        boolean permitted = !lastResort;
+        if (permitted && !provider.tryAcquirePermission()) {
+            skipped.accept(provider, Availability.CIRCUIT_OPEN);
+            return null;
+        }
+        if (!provider.tryStartCall()) {
+            if (permitted) {
+                provider.releasePermission();
+            }
+            skipped.accept(provider, Availability.DRAINED);
+            return null;
+        }
+        if (!provider.quota().tryConsume(calls)) {
+            provider.callEnded();
+            if (permitted) {
+                provider.releasePermission();
+            }
+            skipped.accept(provider, Availability.QUOTA_EXHAUSTED);
+            return null;
+        }
+        return new Attempt(provider, permitted);
+    }
+
     Provider provider() {
         return provider;
+    }
+
+    /** Nanoseconds since the call started. */
+    long elapsedNanos() {
+        return elapsed();
     }
 
     synchronized void end() {

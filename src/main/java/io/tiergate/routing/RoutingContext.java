@@ -6,19 +6,24 @@ import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.JsonRpcError;
 import io.tiergate.jsonrpc.RawJson;
 import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.policy.ProviderMethods;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.selection.SelectionContext;
 import io.tiergate.upstream.ErrorClass;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * State of one client request while it fails over: which requests still wait for an answer, which
- * providers were tried or skipped and why. Attempts run one after another, never at once.
+ * providers were tried or skipped and why. Attempts run one after another, never at once. Each attempt
+ * carries the pending requests its provider serves (method routing); the others wait for another provider.
+ * A hedged read runs two contexts at once that share only the set of providers tried.
  */
 final class RoutingContext implements SelectionContext {
 
@@ -33,7 +38,14 @@ final class RoutingContext implements SelectionContext {
     private final GatewayError[] errors;
     private final boolean[] settled;
     private final long requiredBlock;
-    private final List<Provider> excluded = new ArrayList<>(4);
+    private final boolean[] sent;
+    private Collection<Provider> excluded = new ArrayList<>(4);
+    private List<Provider> methodSkips;
+    private int maxAttempts;
+    private boolean lastResortAllowed = true;
+    private boolean resendWrites;
+    private Provider firstProvider;
+    private Consumer<Provider> onAttempt;
     private Map<Provider, String> notes;
     private int pending;
     private int attempts;
@@ -53,7 +65,9 @@ final class RoutingContext implements SelectionContext {
         this.fallbacks = new UpstreamAnswer[n];
         this.errors = new GatewayError[n];
         this.settled = new boolean[n];
+        this.sent = new boolean[n];
         this.pending = n;
+        this.maxAttempts = network.definition().maxAttempts();
         long block = BlockParams.NONE;
         for (JsonRequest r : requests) {
             block = Math.max(block, BlockParams.requiredBlock(r.method(), r.params()));
@@ -61,9 +75,61 @@ final class RoutingContext implements SelectionContext {
         this.requiredBlock = block;
     }
 
+    /** Providers tried by either of two contexts running at once (a hedged read) count as tried for both. */
+    RoutingContext shareTried(Collection<Provider> shared) {
+        shared.addAll(excluded);
+        excluded = shared;
+        return this;
+    }
+
+    /** A context for the same requests with the same deadline, as a hedge runs beside the first. */
+    RoutingContext twin() {
+        return new RoutingContext(network, requests, batch, deadlineNanos);
+    }
+
+    /** Told of each provider call as it starts. */
+    RoutingContext onAttempt(Consumer<Provider> listener) {
+        onAttempt = listener;
+        return this;
+    }
+
+    /** At most this many provider calls (a hedge makes one). */
+    RoutingContext maxAttempts(int attempts) {
+        maxAttempts = attempts;
+        return this;
+    }
+
+    /** No last-resort call: a hedge goes only to a usable provider. */
+    RoutingContext withoutLastResort() {
+        lastResortAllowed = false;
+        return this;
+    }
+
+    /**
+     * Transactions move on to the next provider even after a failure that may have delivered them: only for
+     * signed raw transactions, which have one hash and are included once however often they are sent.
+     */
+    RoutingContext resendWrites() {
+        resendWrites = true;
+        return this;
+    }
+
     @Override
     public long requiredBlock() {
         return requiredBlock;
+    }
+
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** The provider of the first attempt, null before it. */
+    Provider firstProvider() {
+        return firstProvider;
+    }
+
+    List<JsonRequest> requests() {
+        return requests;
     }
 
     Network network() {
@@ -96,14 +162,56 @@ final class RoutingContext implements SelectionContext {
         return false;
     }
 
-    /** JSON-RPC calls the next attempt spends from a provider's quota. */
-    int pendingCalls() {
-        return pending;
+    /**
+     * Picks the pending requests {@code provider} serves for the next attempt; returns how many there are,
+     * the JSON-RPC calls the attempt spends from the provider's quota.
+     */
+    int prepare(Provider provider) {
+        int count = 0;
+        ProviderMethods methods = provider.methods();
+        for (int i = 0; i < requests.size(); i++) {
+            sent[i] = !settled[i] && methods.serves(requests.get(i).method());
+            if (sent[i]) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Override
     public boolean excluded(Provider provider) {
         return excluded.contains(provider);
+    }
+
+    @Override
+    public boolean serves(Provider provider) {
+        ProviderMethods methods = provider.methods();
+        ProviderMethods.Refusal refusal = null;
+        for (int i = 0; i < requests.size(); i++) {
+            if (!settled[i]) {
+                refusal = methods.refusal(requests.get(i).method());
+                if (refusal == null) {
+                    return true;
+                }
+            }
+        }
+        if (refusal != null) {
+            countMethodSkip(provider, refusal);
+        }
+        return false;
+    }
+
+    /** Once per provider and request, however often the selector looks at it. */
+    private void countMethodSkip(Provider provider, ProviderMethods.Refusal refusal) {
+        if (methodSkips == null) {
+            methodSkips = new ArrayList<>(4);
+        }
+        if (!methodSkips.contains(provider)) {
+            methodSkips.add(provider);
+            if (provider.metrics() != null) {
+                provider.metrics().methodSkipped(refusal);
+            }
+        }
     }
 
     @Override
@@ -125,7 +233,7 @@ final class RoutingContext implements SelectionContext {
      */
     @Override
     public boolean lastResortAvailable() {
-        if (lastResortUsed) {
+        if (lastResortUsed || !lastResortAllowed) {
             return false;
         }
         for (int i = 0; i < requests.size(); i++) {
@@ -146,8 +254,13 @@ final class RoutingContext implements SelectionContext {
         return batch;
     }
 
-    void attemptStarted() {
-        attempts++;
+    void attemptStarted(Provider provider) {
+        if (attempts++ == 0) {
+            firstProvider = provider;
+        }
+        if (onAttempt != null) {
+            onAttempt.accept(provider);
+        }
     }
 
     void note(Provider provider, String reason) {
@@ -157,7 +270,7 @@ final class RoutingContext implements SelectionContext {
         notes.put(provider, reason);
     }
 
-    /** The body for the next attempt: pending requests with the gateway's own ids (position + 1). */
+    /** The body for the next attempt: the prepared requests with the gateway's own ids (position + 1). */
     byte[] upstreamBody() {
         JsonBytes out = new JsonBytes(64 * pending + 64);
         if (batch) {
@@ -165,7 +278,7 @@ final class RoutingContext implements SelectionContext {
         }
         boolean first = true;
         for (int i = 0; i < requests.size(); i++) {
-            if (settled[i]) {
+            if (!sent[i]) {
                 continue;
             }
             if (!first) {
@@ -208,7 +321,7 @@ final class RoutingContext implements SelectionContext {
         UpstreamAnswer[] byPosition = new UpstreamAnswer[requests.size()];
         for (UpstreamAnswer a : received) {
             int i = (int) Math.min(Integer.MAX_VALUE, a.id() - 1);
-            if (a.id() < 1 || i >= byPosition.length || settled[i] || requests.get(i).isNotification()) {
+            if (a.id() < 1 || i >= byPosition.length || !sent[i] || settled[i] || requests.get(i).isNotification()) {
                 // An answer to something not asked: the provider (or a proxy before it) mixed answers up, so none
                 // of this body is trusted, not even the answers that look right.
                 verdict.fault(batch ? "answer for a request not sent (id " + a.id() + ")" : "answer with another id");
@@ -221,7 +334,7 @@ final class RoutingContext implements SelectionContext {
             byPosition[i] = a;
         }
         for (int i = 0; i < requests.size(); i++) {
-            if (settled[i] || requests.get(i).isNotification()) {
+            if (!sent[i] || settled[i] || requests.get(i).isNotification()) {
                 continue;
             }
             UpstreamAnswer answer = byPosition[i];
@@ -232,14 +345,14 @@ final class RoutingContext implements SelectionContext {
         }
         int missing = 0;
         for (int i = 0; i < requests.size(); i++) {
-            if (settled[i]) {
+            if (settled[i] || !sent[i]) {
                 continue;
             }
             if (requests.get(i).isNotification()) {
                 settle(i, null, null);
             } else if (!answered[i]) {
                 missing++;
-                if (WriteMethods.isWrite(requests.get(i).method())) {
+                if (holdsBack(requests.get(i))) {
                     settle(i, null, maybeSent(provider, "no answer for it"));
                 }
             }
@@ -283,6 +396,7 @@ final class RoutingContext implements SelectionContext {
             case METHOD_NOT_FOUND -> {
                 fallbacks[i] = answer;
                 fallbackProvider = provider;
+                provider.methods().methodNotFound(requests.get(i).method());
                 verdict.note("method not found");
             }
             case RATE_LIMITED -> verdict.rateLimited(errorReason(provider, answer));
@@ -317,17 +431,22 @@ final class RoutingContext implements SelectionContext {
             return;
         }
         for (int i = 0; i < requests.size(); i++) {
-            if (!settled[i] && WriteMethods.isWrite(requests.get(i).method())) {
+            if (sent[i] && !settled[i] && holdsBack(requests.get(i))) {
                 settle(i, null, maybeSent(provider, reason));
             }
         }
+    }
+
+    /** A write that may have reached a provider is not sent to another, unless it may be resent. */
+    private boolean holdsBack(JsonRequest request) {
+        return WriteMethods.isWrite(request.method()) && !(resendWrites && WriteMethods.isRawTransaction(request.method()));
     }
 
     /** The provider's answer outgrew max-response-size: every pending request gets that error, once. */
     void tooLarge(Provider provider, String limit) {
         note(provider, "response larger than max-response-size");
         for (int i = 0; i < requests.size(); i++) {
-            if (!settled[i]) {
+            if (sent[i] && !settled[i]) {
                 settle(i, null, new GatewayError(JsonRpcError.RESPONSE_TOO_LARGE,
                         "answer larger than tiergate.max-response-size (" + limit + ")", summary(), 502));
             }
@@ -346,7 +465,12 @@ final class RoutingContext implements SelectionContext {
                     answeredBy = fallbackProvider;
                 }
             } else {
-                // Every unanswered request of the body failed for the same reasons: one error, built once.
+                GatewayError unserved = deadlinePassed ? null : methodError(requests.get(i).method());
+                if (unserved != null) {
+                    errors[i] = unserved;
+                    continue;
+                }
+                // Every other unanswered request of the body failed for the same reasons: one error, built once.
                 if (failure == null) {
                     failure = deadlinePassed ? deadlineError() : noProviderError();
                 }
@@ -369,6 +493,24 @@ final class RoutingContext implements SelectionContext {
                         + "); not sent to another provider, to avoid sending it twice", summary(), 502);
     }
 
+    /**
+     * For a method only some providers serve (method routing), an error that names the method and why it got
+     * no answer; null for a method every provider serves.
+     */
+    private GatewayError methodError(String method) {
+        MethodCoverage coverage = MethodCoverage.of(network, method);
+        if (!coverage.restricted()) {
+            return null;
+        }
+        if (coverage.serving().isEmpty()) {
+            return new GatewayError(JsonRpcError.METHOD_NOT_FOUND, coverage.unservedMessage(), summary(), 200);
+        }
+        String message = "no provider could answer " + method + " (served only by " + coverage.servingNames() + ")"
+                + (notes == null ? "" : ": " + describe());
+        return new GatewayError(JsonRpcError.NO_PROVIDER, message, summary(), 503);
+    }
+
+    /** The failure of every request still unanswered, when the context ended without an answer for them. */
     private GatewayError noProviderError() {
         String message = notes == null ? "no provider could answer" : "no provider could answer: " + describe();
         return new GatewayError(JsonRpcError.NO_PROVIDER, message, summary(), 503);
@@ -381,6 +523,11 @@ final class RoutingContext implements SelectionContext {
     }
 
     private String describe() {
+        return describe(notes);
+    }
+
+    /** "name (tier): reason; ..." for the client's error message. */
+    static String describe(Map<Provider, String> notes) {
         StringBuilder out = new StringBuilder();
         notes.forEach((p, reason) -> {
             if (out.length() > 0) {
@@ -393,6 +540,10 @@ final class RoutingContext implements SelectionContext {
 
     /** {@code {"attempts":n,"providers":[{"provider":..,"tier":..,"reason":..}]}}: names, never URLs. */
     private RawJson summary() {
+        return summary(attempts, notes);
+    }
+
+    static RawJson summary(int attempts, Map<Provider, String> notes) {
         JsonBytes out = new JsonBytes(256);
         out.ascii("{\"attempts\":").number(attempts).ascii(",\"providers\":[");
         if (notes != null) {

@@ -8,6 +8,8 @@ import java.util.Set;
  */
 final class WriteMethods {
 
+    private static final Set<String> RAW_TRANSACTIONS = Set.of(
+            "eth_sendRawTransaction", "eth_sendRawTransactionConditional");
     private static final Set<String> WRITES = Set.of(
             "eth_sendRawTransaction", "eth_sendRawTransactionConditional", "eth_sendTransaction",
             "eth_sendBundle", "eth_sendPrivateTransaction", "eth_sendPrivateRawTransaction");
@@ -17,5 +19,10 @@ final class WriteMethods {
 
     static boolean isWrite(String method) {
         return WRITES.contains(method);
+    }
+
+    /** A signed transaction: its hash is known from its bytes, so broadcasting it many times is safe. */
+    static boolean isRawTransaction(String method) {
+        return RAW_TRANSACTIONS.contains(method);
     }
 }

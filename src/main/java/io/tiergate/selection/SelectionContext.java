@@ -17,4 +17,10 @@ public interface SelectionContext {
 
     /** A request gets at most one last-resort attempt. */
     boolean lastResortAvailable();
+
+    /**
+     * False when the provider serves none of the methods still waiting for an answer (its methods allow/deny,
+     * or a recent "method not found"): it is passed over, whatever its health. The context counts the skip.
+     */
+    boolean serves(Provider provider);
 }

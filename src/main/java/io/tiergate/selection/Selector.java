@@ -15,7 +15,8 @@ import java.util.List;
  * trial call first. Providers that lag, sync, or whose head is below the block a request names are
  * a fallback: chosen (tier by tier again) only when no healthy provider is left in any tier. When
  * nothing is usable anywhere, the least recently failed provider is tried as a last resort (never
- * one whose quota is spent: that budget is a hard limit).
+ * one whose quota is spent: that budget is a hard limit). A provider that does not serve the request's
+ * method (method routing) is never chosen, not even as a last resort.
  */
 public final class Selector {
 
@@ -34,7 +35,7 @@ public final class Selector {
             List<Provider> candidates = null;
             Provider trial = null;
             for (Provider p : tier.providers()) {
-                if (context.excluded(p)) {
+                if (context.excluded(p) || !context.serves(p)) {
                     continue;
                 }
                 Availability availability = p.availability();
@@ -77,7 +78,7 @@ public final class Selector {
         for (Tier tier : network.tiers()) {
             List<Provider> candidates = null;
             for (Provider p : tier.providers()) {
-                if (!context.excluded(p) && p.availability().selectable()) {
+                if (!context.excluded(p) && p.availability().selectable() && context.serves(p)) {
                     if (candidates == null) {
                         candidates = new ArrayList<>(tier.providers().size());
                     }
@@ -128,7 +129,7 @@ public final class Selector {
             for (Provider p : tier.providers()) {
                 Availability availability = p.availability();
                 if (context.excluded(p) || p.quota().isExhausted() || availability == Availability.MISCONFIGURED
-                        || availability == Availability.DRAINED) {
+                        || availability == Availability.DRAINED || !context.serves(p)) {
                     continue;
                 }
                 if (best == null || p.lastFailureMillis() < best.lastFailureMillis()) {

@@ -6,6 +6,7 @@ import static io.tiergate.provider.ProviderFixtures.tier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
@@ -41,6 +42,7 @@ class SelectorTest {
         final List<Availability> reports = new ArrayList<>();
         boolean lastResortUsed;
         long requiredBlock = -1;
+        String method = "eth_call";
 
         @Override
         public long requiredBlock() {
@@ -61,6 +63,11 @@ class SelectorTest {
         @Override
         public boolean lastResortAvailable() {
             return !lastResortUsed;
+        }
+
+        @Override
+        public boolean serves(Provider provider) {
+            return provider.methods().serves(method);
         }
 
         /** Selects and marks the choice as tried, as the router does. */
@@ -344,5 +351,63 @@ class SelectorTest {
         assertThat(request.next(selector, network).provider()).isSameAs(a);
         assertThat(request.next(selector, network).provider()).isSameAs(b);
         assertThat(request.next(selector, network)).isNull();
+    }
+
+    // --- method routing ---------------------------------------------------------------------------
+
+    private Provider withMethods(String name, String tier, List<String> allow, List<String> deny) {
+        return fixtures.provider(name, tier, 100, null, new MethodsProperties(allow, deny));
+    }
+
+    @Test
+    void aMethodGoesOnlyToProvidersThatServeItWhateverTheirTier() {
+        Provider geth = withMethods("geth_local", "local", List.of(), List.of("trace_*"));
+        Provider cloud = withMethods("cloud_1", "cloud", List.of(), List.of("trace_*", "debug_*"));
+        Provider erigon = withMethods("erigon_public", "public", List.of("trace_*", "eth_*"), List.of());
+        Network network = fixtures.network(StrategyType.PRIORITY_WEIGHTED, tier("local", geth), tier("cloud", cloud),
+                tier("public", erigon));
+        Request trace = new Request();
+        trace.method = "trace_block";
+
+        assertThat(trace.next(selector, network).provider()).isSameAs(erigon);
+        assertThat(trace.next(selector, network)).as("no other provider serves trace_block").isNull();
+        assertThat(trace.skipped).as("not a health skip").isEmpty();
+
+        Request call = new Request();
+        assertThat(call.next(selector, network).provider()).isSameAs(geth);
+    }
+
+    @Test
+    void aProviderThatAnsweredMethodNotFoundIsSkippedForThatMethodUntilTheTtlPasses() {
+        Provider a = fixtures.provider("a", "local", 100);
+        Provider b = fixtures.provider("b", "local", 100);
+        Network network = fixtures.network(StrategyType.ROUND_ROBIN, tier("local", a, b));
+        a.methods().methodNotFound("eth_call");
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(new Request().next(selector, network).provider()).isSameAs(b);
+        }
+        clock.advance(Duration.ofMinutes(11));
+        Set<Provider> chosen = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            chosen.add(new Request().next(selector, network).provider());
+        }
+        assertThat(chosen).containsExactlyInAnyOrder(a, b);
+    }
+
+    @Test
+    void noLastResortToAProviderThatDoesNotServeTheMethod() {
+        Provider geth = withMethods("geth_local", "local", List.of(), List.of("trace_*"));
+        Provider erigon = withMethods("erigon_local", "local", List.of(), List.of());
+        Network network = fixtures.network(StrategyType.PRIORITY_WEIGHTED, tier("local", geth, erigon));
+        openBreaker(erigon);
+        Request trace = new Request();
+        trace.method = "trace_block";
+
+        Choice choice = trace.next(selector, network);
+
+        assertThat(choice.lastResort()).isTrue();
+        assertThat(choice.provider()).isSameAs(erigon);
+        assertThat(trace.next(selector, network)).isNull();
     }
 }
