@@ -16,6 +16,7 @@ import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.routing.GatewayError;
 import io.tiergate.routing.RequestRouter;
+import io.tiergate.routing.RouteOptions;
 import io.tiergate.routing.RoutingResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,14 +86,16 @@ public class JsonRpcHandler {
             return tooLarge();
         }
         long start = System.nanoTime();
+        RouteOptions options = RouteOptions.fromHeaders(request.headers().header("Cache-Control"),
+                request.headers().header("Pragma"));
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxRequestBytes)
                 .map(JsonRpcHandler::drain)
                 .defaultIfEmpty(EMPTY)
-                .flatMap(body -> serve(network, body, start))
+                .flatMap(body -> serve(network, body, start, options))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
     }
 
-    private Mono<ServerResponse> serve(Network network, byte[] body, long start) {
+    private Mono<ServerResponse> serve(Network network, byte[] body, long start, RouteOptions options) {
         ParsedBody parsed;
         try {
             parsed = parser.parse(body);
@@ -106,10 +109,10 @@ public class JsonRpcHandler {
             (network.policy().isAllowed(r.method()) ? forward : denied).add(r);
         }
         if (!parsed.batch()) {
-            return single(network, parsed, forward, denied, start);
+            return single(network, parsed, forward, denied, start, options);
         }
         Mono<RoutingResult> routed = forward.isEmpty() ? Mono.just(RoutingResultWriter.EMPTY)
-                : router.route(network, forward, true);
+                : router.route(network, forward, true, options);
         return routed.flatMap(result -> {
             observe(network, parsed, denied, result, "batch", start);
             RoutingResultWriter.Batch out = RoutingResultWriter.batch(parsed, result, denied);
@@ -121,7 +124,7 @@ public class JsonRpcHandler {
     }
 
     private Mono<ServerResponse> single(Network network, ParsedBody parsed, List<JsonRequest> forward,
-            List<JsonRequest> denied, long start) {
+            List<JsonRequest> denied, long start, RouteOptions options) {
         if (!parsed.invalid().isEmpty()) {
             InvalidRequest invalid = parsed.invalid().get(0);
             metrics.request(network.name(), "other", "invalid");
@@ -135,7 +138,7 @@ public class JsonRpcHandler {
                     "method not allowed: " + RoutingResultWriter.clip(r.method())));
         }
         JsonRequest request = forward.get(0);
-        return router.route(network, forward, false).flatMap(result -> {
+        return router.route(network, forward, false, options).flatMap(result -> {
             observe(network, parsed, denied, result, metrics.method(request.method()), start);
             UpstreamAnswer answer = result.answers()[0];
             GatewayError gatewayError = result.errors()[0];

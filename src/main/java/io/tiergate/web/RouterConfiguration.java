@@ -4,6 +4,7 @@ import io.tiergate.config.TiergateProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.metrics.MetricsProperties;
 import io.tiergate.metrics.RequestMetrics;
+import io.tiergate.routing.PathRegistry;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.selection.Selector;
 import org.springframework.context.annotation.Bean;
@@ -14,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 public class RouterConfiguration {
 
     @Bean
-    public RequestRouter requestRouter(Selector selector, TiergateProperties properties, RequestMetrics metrics) {
-        return new RequestRouter(selector, properties.maxResponseSize().toString(), metrics);
+    public RequestRouter requestRouter(Selector selector, TiergateProperties properties, RequestMetrics metrics,
+            PathRegistry paths) {
+        return new RequestRouter(selector, properties.maxResponseSize().toString(), metrics, paths);
     }
 
     @Bean

@@ -64,6 +64,11 @@ class AdminEndpointsIT extends GatewayTest {
         registry.add("tiergate.admin.tokens.deploy", () -> DEPLOY_TOKEN);
         // As an operator who scrapes metrics would: the admin API counts its changes there.
         registry.add("management.endpoints.web.exposure.include", () -> "health,metrics");
+        // These tests hold eth_chainId calls in flight on frozen nodes and read which provider served them: the
+        // calls must reach a provider, not be answered by tiergate from the verified chain id.
+        for (String network : new String[] {NETWORK, TESTNET, PAIR}) {
+            registry.add("tiergate.networks." + network + ".local-answers.enabled", () -> "false");
+        }
         TestNetwork.named(NETWORK)
                 .tier("local", TestNetwork.provider("local_1", local1.url()).weight(100).set("timeout", "8s"),
                         TestNetwork.provider("local_2", local2.url()).weight(80)

@@ -51,6 +51,9 @@ class ChainIdIT extends GatewayTest {
                 .tier("local", TestNetwork.provider("right_1", right.url()),
                         TestNetwork.provider("wrong_1", wrong.url()).weight(1000))
                 .set("chain-id", "31337")
+                // eth_chainId shows which provider served (and that none on the wrong chain did): from a provider,
+                // not answered by tiergate from the verified chain id.
+                .set("local-answers.enabled", "false")
                 .set("health-check-interval", INTERVAL.toSeconds() + "s")
                 .register(registry);
     }

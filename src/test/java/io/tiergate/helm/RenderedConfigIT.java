@@ -117,17 +117,17 @@ class RenderedConfigIT {
 
     @Test
     void singleRequestIsServedByAnAnvilNodeOfTheTierFromValues() {
+        // Answered by a node, or by tiergate itself once a probe has verified the chain id: either way 31337.
         JsonRpcClient.Response r = client.post(rpcUrl, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"result\":\"0x7a69\"").doesNotContain("\"error\"");
-        assertThat(r.header("X-Tiergate-Tier")).isEqualTo(TIER);
-        assertThat(r.header("X-Tiergate-Provider")).isIn("anvil_a", "anvil_b");
 
         JsonRpcClient.Response block = client.post(rpcUrl,
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_blockNumber\",\"params\":[]}");
         assertThat(block.status()).as(block.body()).isEqualTo(200);
         assertThat(block.body()).containsPattern("\"result\":\"0x[0-9a-f]+\"").doesNotContain("\"error\"");
         assertThat(block.header("X-Tiergate-Tier")).isEqualTo(TIER);
+        assertThat(block.header("X-Tiergate-Provider")).isIn("anvil_a", "anvil_b");
 
         // also on the network's own path
         JsonRpcClient.Response named = client.post(rpcUrl + "ethereum",

@@ -49,6 +49,8 @@ class LeastConnectionsIT extends GatewayTest {
                 .tier("local", TestNetwork.provider("fast", fast.url()).weight(50),
                         TestNetwork.provider("slow", wm.baseUrl()).weight(100))
                 .set("strategy", "least-connections")
+                // The load is 40 identical eth_blockNumber calls at once: coalesced, they would be one call.
+                .set("coalescing.enabled", "false")
                 .register(registry);
     }
 

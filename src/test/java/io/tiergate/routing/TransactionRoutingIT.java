@@ -127,16 +127,28 @@ class TransactionRoutingIT extends GatewayTest {
 
     @Test
     void deterministicErrorsFromAnvilComeBackAsIsAndAreNotRetriedElsewhere() {
+        String nonce = result(anvilA.call("eth_getTransactionCount", "[\"" + SENDER + "\",\"pending\"]"));
         String raw = signedTransfer(anvilA);
-        assertThat(rpc(request(1, "eth_sendRawTransaction", "[\"" + raw + "\"]")).status()).isEqualTo(200);
+        JsonRpcClient.Response first = rpc(request(1, "eth_sendRawTransaction", "[\"" + raw + "\"]"));
+        assertThat(first.status()).isEqualTo(200);
+        String hash = result(first.body());
 
-        // The same transaction again: its nonce is used now.
+        // The same transaction again: anvil says "nonce too low", but for this very transaction (it is mined),
+        // so the client gets its hash, not an error.
         JsonRpcClient.Response again = rpc(request(2, "eth_sendRawTransaction", "[\"" + raw + "\"]"));
         assertThat(again.status()).isEqualTo(200);
-        assertThat(again.body()).contains("\"id\":2").contains("\"error\"").contains("nonce too low")
-                .doesNotContain("\"result\"");
+        assertThat(again.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"" + hash + "\"}");
         assertThat(again.header("X-Tiergate-Provider")).isEqualTo("anvil_a");
         assertThat(again.header("X-Tiergate-Attempts")).isEqualTo("2");
+
+        // Another transaction with that spent nonce: its "nonce too low" is a real rejection and comes back as is.
+        String rival = signedTransfer(anvilA, nonce, "0x2");
+        JsonRpcClient.Response rejected = rpc(request(4, "eth_sendRawTransaction", "[\"" + rival + "\"]"));
+        assertThat(rejected.status()).isEqualTo(200);
+        assertThat(rejected.body()).contains("\"id\":4").contains("\"error\"").contains("nonce too low")
+                .doesNotContain("\"result\"");
+        assertThat(rejected.header("X-Tiergate-Provider")).isEqualTo("anvil_a");
+        assertThat(rejected.header("X-Tiergate-Attempts")).isEqualTo("2");
 
         // Not a transaction at all.
         JsonRpcClient.Response garbage = rpc(request(3, "eth_sendRawTransaction", "[\"0x01\"]"));
@@ -151,9 +163,13 @@ class TransactionRoutingIT extends GatewayTest {
     /** A 1 wei transfer from anvil's first default account, signed by the node with its next nonce. */
     private static String signedTransfer(AnvilNode node) {
         String nonce = result(node.call("eth_getTransactionCount", "[\"" + SENDER + "\",\"pending\"]"));
+        return signedTransfer(node, nonce, "0x1");
+    }
+
+    private static String signedTransfer(AnvilNode node, String nonce, String value) {
         String signed = node.call("eth_signTransaction", "[{\"from\":\"" + SENDER + "\",\"to\":\"" + RECIPIENT
-                + "\",\"value\":\"0x1\",\"gas\":\"0x5208\",\"gasPrice\":\"0x77359400\",\"nonce\":\"" + nonce
-                + "\",\"chainId\":\"0x7a69\"}]");
+                + "\",\"value\":\"" + value + "\",\"gas\":\"0x5208\",\"gasPrice\":\"0x77359400\",\"nonce\":\""
+                + nonce + "\",\"chainId\":\"0x7a69\"}]");
         String raw = result(signed);
         assertThat(raw).as("eth_signTransaction: %s", signed).isNotNull().startsWith("0x");
         return raw;

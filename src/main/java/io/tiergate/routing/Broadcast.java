@@ -1,0 +1,341 @@
+package io.tiergate.routing;
+
+import io.tiergate.jsonrpc.JsonBytes;
+import io.tiergate.jsonrpc.JsonRequest;
+import io.tiergate.jsonrpc.JsonRpcError;
+import io.tiergate.jsonrpc.MalformedResponseException;
+import io.tiergate.jsonrpc.ResponseParser;
+import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.metrics.BroadcastMetrics;
+import io.tiergate.metrics.ProviderMetrics.BroadcastAnswer;
+import io.tiergate.metrics.UpstreamOutcome;
+import io.tiergate.provider.Availability;
+import io.tiergate.provider.Network;
+import io.tiergate.provider.Provider;
+import io.tiergate.provider.Tier;
+import io.tiergate.transaction.SubmissionError;
+import io.tiergate.transaction.TransactionHash;
+import io.tiergate.upstream.ErrorClass;
+import io.tiergate.upstream.TransportFailure;
+import io.tiergate.upstream.UpstreamResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lombok.extern.slf4j.Slf4j;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * {@code broadcast.mode: all-in-tier}: one signed transaction sent at once to every usable provider of the
+ * serving tier and to the network's extra providers. The first acceptance answers the client; the other
+ * calls run on (they are not cancelled: the transaction is out either way) and are only recorded. When no
+ * provider accepts, a provider's rejection is the answer; when none answered and the transaction may have
+ * reached one, the client is told so (-32052); when it surely reached none, the failover loop takes over
+ * for the providers not tried yet.
+ */
+@Slf4j
+final class Broadcast {
+
+    private final ResponseParser parser = new ResponseParser();
+    private final FailoverLoop loop;
+
+    Broadcast(FailoverLoop loop) {
+        this.loop = loop;
+    }
+
+    Mono<RoutingResult> send(NetworkPaths paths, List<JsonRequest> requests) {
+        return Mono.defer(() -> {
+            Network network = paths.network();
+            JsonRequest request = requests.get(0);
+            String hash = TransactionHash.ofParams(request.params());
+            Fanout fanout = new Fanout(network, paths.broadcastMetrics(), request, hash);
+            List<Attempt> legs = new ArrayList<>();
+            for (Provider p : targets(network, paths.config(), request.method())) {
+                fanout.tried.add(p);
+                Attempt attempt = Attempt.tryStart(p, false, 1, fanout::skipped);
+                if (attempt != null) {
+                    legs.add(attempt);
+                }
+            }
+            if (legs.isEmpty()) {
+                return fallback(network, requests, fanout);
+            }
+            // Every leg is counted before the first can end, so "all legs ended" is never decided early.
+            fanout.expect(legs.size());
+            byte[] body = body(request);
+            long deadline = System.nanoTime() + network.definition().requestTimeout().toNanos();
+            for (Attempt attempt : legs) {
+                long remaining = Math.max(1, deadline - System.nanoTime());
+                Duration timeout = Duration.ofNanos(Math.min(attempt.provider().definition().timeout().toNanos(), remaining));
+                // Subscribed on their own: a client that goes away does not call a transaction back.
+                leg(attempt, body, timeout, request.method(), hash).subscribe(fanout::record);
+            }
+            return fanout.decision().switchIfEmpty(Mono.defer(() -> fallback(network, requests, fanout)));
+        });
+    }
+
+    /**
+     * The serving tier's usable providers that serve the method (weight 0 only when all weigh 0, as in
+     * selection), then the extra providers that are usable.
+     */
+    static List<Provider> targets(Network network, RequestPaths config, String method) {
+        List<Provider> targets = new ArrayList<>();
+        for (Tier tier : network.tiers()) {
+            for (Provider p : tier.providers()) {
+                if (p.availability() == Availability.USABLE && p.methods().serves(method)) {
+                    targets.add(p);
+                }
+            }
+            if (!targets.isEmpty()) {
+                if (targets.stream().anyMatch(p -> p.weight() > 0)) {
+                    targets.removeIf(p -> p.weight() == 0);
+                }
+                break;
+            }
+        }
+        for (String name : config.broadcastExtraProviders()) {
+            Provider p = network.provider(name);
+            if (p != null && !targets.contains(p) && p.availability().selectable() && p.methods().serves(method)) {
+                targets.add(p);
+            }
+        }
+        return targets;
+    }
+
+    /** Nothing reached a provider: the failover loop tries the others, as for any write. */
+    private Mono<RoutingResult> fallback(Network network, List<JsonRequest> requests, Fanout fanout) {
+        RoutingContext context = FailoverLoop.context(network, requests, false);
+        fanout.tried.forEach(p -> context.exclude(p, false));
+        fanout.notes.forEach(context::note);
+        int legs = fanout.expected;
+        return loop.run(context).flatMap(Acceptance::settle).map(r -> legs == 0 ? r
+                : new RoutingResult(r.requests(), r.answers(), r.errors(), r.answeredBy(), r.attempts() + legs));
+    }
+
+    private Mono<Leg> leg(Attempt attempt, byte[] body, Duration timeout, String method, String hash) {
+        return attempt.provider().client().post(body, timeout)
+                .flatMap(response -> judge(attempt, response, method, hash))
+                .onErrorResume(error -> {
+                    TransportFailure failure = TransportFailure.of(error);
+                    attempt.failed(failure.reason(), failure.timeout() ? UpstreamOutcome.TIMEOUT : UpstreamOutcome.CONNECTION);
+                    return Mono.just(Leg.failed(attempt, failure.reason(), failure.neverSent()));
+                });
+    }
+
+    /** What one provider's answer means for the transaction, with the provider's breaker and backoff told. */
+    private Mono<Leg> judge(Attempt attempt, UpstreamResponse response, String method, String hash) {
+        attempt.end();
+        int status = response.status();
+        if (status == 429) {
+            attempt.rateLimited(response.retryAfter());
+            return Mono.just(Leg.failed(attempt, "rate-limited (HTTP 429)", true));
+        }
+        if (status >= 500) {
+            return Mono.just(fault(attempt, "HTTP " + status, false));
+        }
+        if (status == 401 || status == 403 || status == 407) {
+            // Refused credentials: the provider turned the call away before looking at it.
+            return Mono.just(fault(attempt, "HTTP " + status + " (check its API key or headers)", true));
+        }
+        UpstreamAnswer answer;
+        try {
+            answer = answerOf(parser.parse(response.body()));
+        } catch (MalformedResponseException e) {
+            return Mono.just(fault(attempt,
+                    response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false));
+        }
+        if (answer == null) {
+            return Mono.just(fault(attempt, "no answer for it", false));
+        }
+        if (!answer.isError()) {
+            attempt.succeeded(UpstreamOutcome.SUCCESS);
+            return Mono.just(Leg.accepted(attempt, answer));
+        }
+        String error = "error " + answer.errorCode() + ": " + RoutingContext.shorten(answer.errorMessage());
+        switch (ErrorClass.of(answer.errorCode(), answer.errorMessage())) {
+            case RATE_LIMITED -> {
+                attempt.rateLimited(response.retryAfter());
+                return Mono.just(Leg.failed(attempt, "rate-limited (" + error + ")", true));
+            }
+            case METHOD_NOT_FOUND -> {
+                attempt.succeeded(UpstreamOutcome.ERROR);
+                attempt.provider().methods().methodNotFound(method);
+                return Mono.just(Leg.failed(attempt, "method not found", true));
+            }
+            default -> {
+                // The node's own word on the transaction: its call worked, whatever it says.
+                attempt.succeeded(UpstreamOutcome.ERROR);
+            }
+        }
+        if (hash == null) {
+            return Mono.just(Leg.rejected(attempt, answer));
+        }
+        return switch (SubmissionError.of(answer.errorMessage())) {
+            case ALREADY_KNOWN -> Mono.just(Leg.known(attempt, hash));
+            case NONCE_USED -> Acceptance.knownAt(attempt.provider(), hash)
+                    .map(known -> known ? Leg.known(attempt, hash) : Leg.rejected(attempt, answer));
+            case REJECTED -> Mono.just(Leg.rejected(attempt, answer));
+        };
+    }
+
+    private static Leg fault(Attempt attempt, String reason, boolean neverSent) {
+        attempt.failed(reason, UpstreamOutcome.FAULT);
+        return Leg.failed(attempt, reason, neverSent);
+    }
+
+    /** The answer to our request (id 1), or a lone answer without a usable id. */
+    private static UpstreamAnswer answerOf(List<UpstreamAnswer> answers) {
+        for (UpstreamAnswer a : answers) {
+            if (a.id() == 1) {
+                return a;
+            }
+        }
+        return answers.size() == 1 && answers.get(0).isError() ? answers.get(0) : null;
+    }
+
+    private static byte[] body(JsonRequest request) {
+        JsonBytes out = new JsonBytes(request.params() == null ? 96 : request.params().length() + 96);
+        out.ascii("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":").write(request.methodJson());
+        if (request.params() != null) {
+            out.ascii(",\"params\":").write(request.params());
+        }
+        out.writeByte('}');
+        return out.toByteArray();
+    }
+
+    /** One provider's part of a broadcast. */
+    private record Leg(Provider provider, BroadcastAnswer kind, UpstreamAnswer answer, String reason,
+            boolean neverSent, long nanos) {
+
+        static Leg accepted(Attempt attempt, UpstreamAnswer answer) {
+            return new Leg(attempt.provider(), BroadcastAnswer.ACCEPTED, answer, "accepted", false, attempt.elapsedNanos());
+        }
+
+        static Leg known(Attempt attempt, String hash) {
+            return new Leg(attempt.provider(), BroadcastAnswer.ACCEPTED, Acceptance.accepted(hash), "already had it",
+                    false, attempt.elapsedNanos());
+        }
+
+        static Leg rejected(Attempt attempt, UpstreamAnswer answer) {
+            return new Leg(attempt.provider(), BroadcastAnswer.REJECTED, answer,
+                    "rejected it: " + RoutingContext.shorten(answer.errorMessage()), false, attempt.elapsedNanos());
+        }
+
+        static Leg failed(Attempt attempt, String reason, boolean neverSent) {
+            return new Leg(attempt.provider(), BroadcastAnswer.FAILED, null, reason, neverSent, attempt.elapsedNanos());
+        }
+    }
+
+    /** The legs of one broadcast as they end; decides the client's answer once. */
+    private static final class Fanout {
+        private final Network network;
+        private final BroadcastMetrics metrics;
+        private final JsonRequest request;
+        private final String hash;
+        private final long start = System.nanoTime();
+        private final Sinks.One<RoutingResult> decision = Sinks.one();
+        final List<Provider> tried = new ArrayList<>();
+        final Map<Provider, String> notes = new LinkedHashMap<>();
+        private final List<Leg> ended = new ArrayList<>();
+        private int expected;
+        private boolean decided;
+
+        Fanout(Network network, BroadcastMetrics metrics, JsonRequest request, String hash) {
+            this.network = network;
+            this.metrics = metrics;
+            this.request = request;
+            this.hash = hash;
+        }
+
+        void skipped(Provider provider, Availability why) {
+            notes.put(provider, why.reason());
+            provider.recordSkip(why);
+        }
+
+        void expect(int legs) {
+            expected = legs;
+        }
+
+        /** The client's answer; empty when the failover loop should take over. */
+        Mono<RoutingResult> decision() {
+            return decision.asMono();
+        }
+
+        void record(Leg leg) {
+            RoutingResult emit = null;
+            boolean fallback = false;
+            synchronized (this) {
+                ended.add(leg);
+                if (leg.provider().metrics() != null) {
+                    leg.provider().metrics().broadcastAnswer(leg.kind());
+                }
+                log.debug("Broadcast of {} on network {}: {} ({} tier) {} after {} ms", hash, network.name(),
+                        leg.provider().name(), leg.provider().tier(), leg.reason(), leg.nanos() / 1_000_000);
+                if (leg.kind() == BroadcastAnswer.ACCEPTED && !decided) {
+                    decided = true;
+                    metrics.firstAcceptance(System.nanoTime() - start);
+                    emit = result(leg.answer(), null, leg.provider());
+                }
+                if (ended.size() == expected) {
+                    metrics.ended(outcome());
+                    if (!decided) {
+                        decided = true;
+                        emit = conclusion();
+                        fallback = emit == null;
+                    }
+                }
+            }
+            // Outside the lock: the client's answer is written from here.
+            if (emit != null) {
+                decision.tryEmitValue(emit);
+            } else if (fallback) {
+                decision.tryEmitEmpty();
+            }
+        }
+
+        private BroadcastMetrics.Outcome outcome() {
+            boolean rejected = false;
+            for (Leg leg : ended) {
+                if (leg.kind() == BroadcastAnswer.ACCEPTED) {
+                    return BroadcastMetrics.Outcome.ACCEPTED;
+                }
+                rejected |= leg.kind() == BroadcastAnswer.REJECTED;
+            }
+            return rejected ? BroadcastMetrics.Outcome.REJECTED : BroadcastMetrics.Outcome.FAILED;
+        }
+
+        /** Nobody accepted: a rejection stands; else it may have arrived somewhere (-32052); else null. */
+        private RoutingResult conclusion() {
+            for (Leg leg : ended) {
+                if (leg.kind() == BroadcastAnswer.REJECTED) {
+                    return result(leg.answer(), null, leg.provider());
+                }
+            }
+            List<Leg> maybeSent = new ArrayList<>();
+            for (Leg leg : ended) {
+                notes.put(leg.provider(), leg.reason());
+                if (!leg.neverSent()) {
+                    maybeSent.add(leg);
+                }
+            }
+            if (maybeSent.isEmpty()) {
+                return null;
+            }
+            StringBuilder where = new StringBuilder();
+            for (Leg leg : maybeSent) {
+                where.append(where.length() == 0 ? "" : ", ").append(leg.provider().name()).append(" (")
+                        .append(leg.reason()).append(')');
+            }
+            return result(null, new GatewayError(JsonRpcError.TRANSACTION_NOT_RETRIED, "transaction may have reached "
+                    + where + "; not sent to another provider, to avoid sending it twice",
+                    RoutingContext.summary(expected, notes), 502), maybeSent.get(0).provider());
+        }
+
+        private RoutingResult result(UpstreamAnswer answer, GatewayError error, Provider by) {
+            return new RoutingResult(List.of(request), new UpstreamAnswer[] {answer}, new GatewayError[] {error},
+                    answer == null ? null : by, expected);
+        }
+    }
+}

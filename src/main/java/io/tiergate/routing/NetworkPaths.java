@@ -1,0 +1,109 @@
+package io.tiergate.routing;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.cache.AnswerCache;
+import io.tiergate.cache.RequestKey;
+import io.tiergate.coalescing.Coalescer;
+import io.tiergate.config.NetworkProperties.HedgeProperties;
+import io.tiergate.metrics.BroadcastMetrics;
+import io.tiergate.metrics.HedgeMetrics;
+import io.tiergate.metrics.LocalAnswerMetrics;
+import io.tiergate.provider.Network;
+import io.tiergate.provider.Provider;
+import java.time.Duration;
+
+/**
+ * The live state of one network's request paths: its answer cache, its in-flight reads for coalescing,
+ * the bound on hedges in flight, and their meters. Null members are features the network turned off.
+ */
+final class NetworkPaths {
+
+    /** A latency quantile needs this many answered calls of the provider before it replaces the fixed delay. */
+    static final int MIN_LATENCY_SAMPLES = 20;
+    private static final Duration MIN_HEDGE_DELAY = Duration.ofMillis(1);
+
+    private final Network network;
+    private final RequestPaths config;
+    private final AnswerCache cache;
+    private final Coalescer<RequestKey, RoutingResult> coalescer;
+    private final Bulkhead hedges;
+    private final HedgeMetrics hedgeMetrics;
+    private final BroadcastMetrics broadcastMetrics;
+    private final LocalAnswerMetrics answerMetrics;
+
+    NetworkPaths(Network network, MeterRegistry meters) {
+        this.network = network;
+        this.config = network.definition().paths();
+        String name = network.name();
+        this.answerMetrics = new LocalAnswerMetrics(meters, name);
+        this.broadcastMetrics = new BroadcastMetrics(meters, name);
+        if (config.cache().enabled()) {
+            cache = new AnswerCache(config.cache().maxSize().toBytes(), config.cache().confirmations());
+            answerMetrics.bindCache(cache.caffeine(), cache::weightedSize);
+        } else {
+            cache = null;
+        }
+        this.coalescer = config.coalescing() ? new Coalescer<>() : null;
+        HedgeProperties hedge = config.hedge();
+        if (hedge.enabled()) {
+            // A semaphore that never waits: a hedge either goes out now or not at all.
+            hedges = Bulkhead.of("hedges-" + name, BulkheadConfig.custom()
+                    .maxConcurrentCalls(hedge.maxInFlight()).maxWaitDuration(Duration.ZERO).build());
+            hedgeMetrics = new HedgeMetrics(meters, name,
+                    () -> hedge.maxInFlight() - hedges.getMetrics().getAvailableConcurrentCalls());
+        } else {
+            hedges = null;
+            hedgeMetrics = null;
+        }
+    }
+
+    Network network() {
+        return network;
+    }
+
+    RequestPaths config() {
+        return config;
+    }
+
+    AnswerCache cache() {
+        return cache;
+    }
+
+    Coalescer<RequestKey, RoutingResult> coalescer() {
+        return coalescer;
+    }
+
+    Bulkhead hedges() {
+        return hedges;
+    }
+
+    HedgeMetrics hedgeMetrics() {
+        return hedgeMetrics;
+    }
+
+    BroadcastMetrics broadcastMetrics() {
+        return broadcastMetrics;
+    }
+
+    LocalAnswerMetrics answerMetrics() {
+        return answerMetrics;
+    }
+
+    /**
+     * How long to wait for {@code provider} before hedging: {@code hedge.quantile} of its recent latencies
+     * once it has enough of them, else {@code hedge.delay}.
+     */
+    Duration hedgeDelay(Provider provider) {
+        HedgeProperties hedge = config.hedge();
+        if (hedge.quantile() != null && provider != null) {
+            long nanos = provider.recent().latencyQuantile(hedge.quantile(), MIN_LATENCY_SAMPLES);
+            if (nanos >= 0) {
+                Duration quantile = Duration.ofNanos(nanos);
+                return quantile.compareTo(MIN_HEDGE_DELAY) < 0 ? MIN_HEDGE_DELAY : quantile;
+            }
+        }
+        return hedge.delay();
+    }
+}
