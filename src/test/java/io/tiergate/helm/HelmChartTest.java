@@ -195,6 +195,46 @@ class HelmChartTest {
     }
 
     @Test
+    void requestPathKeysPassTheSchemaAndReachTheRenderedConfiguration(@TempDir Path tmp) throws IOException {
+        Path values = tmp.resolve("request-paths.yaml");
+        Files.writeString(values, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      broadcast: { mode: first-success, extra-providers: [erigon_local] }
+                      hedge: { enabled: true, delay: 50ms, quantile: 0.9, max-in-flight: 4 }
+                      cache: { enabled: true, max-size: 32MB, confirmations: 20 }
+                      coalescing: { enabled: false }
+                      local-answers: { enabled: false }
+                      method-not-found-ttl: 5m
+                      tiers:
+                        - name: local
+                          providers:
+                            - name: erigon_local
+                              url: http://erigon:8545
+                              methods: { allow: ["trace_*", "eth_*"], deny: [eth_sendRawTransaction] }
+                """);
+        Map<String, Object> yml = new Yaml().load(applicationYml(render(t -> t.withValuesFile(values))));
+        assertThat((Object) get(yml, "tiergate.networks.ethereum.broadcast.mode")).isEqualTo("first-success");
+        assertThat((Object) get(yml, "tiergate.networks.ethereum.hedge.quantile")).isEqualTo(0.9);
+        assertThat((Object) get(yml, "tiergate.networks.ethereum.method-not-found-ttl")).isEqualTo("5m");
+        List<Map<String, Object>> tiers = get(yml, "tiergate.networks.ethereum.tiers");
+        assertThat(tiers.get(0).toString()).contains("methods={allow=[trace_*, eth_*], deny=[eth_sendRawTransaction]}");
+
+        Path wrong = tmp.resolve("wrong-mode.yaml");
+        Files.writeString(wrong, """
+                tiergate:
+                  networks:
+                    ethereum:
+                      broadcast: { mode: everywhere }
+                      hedge: { quantile: 1.5 }
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(wrong)))
+                .hasMessageContaining("/tiergate/networks/ethereum/broadcast/mode")
+                .hasMessageContaining("/tiergate/networks/ethereum/hedge/quantile");
+    }
+
+    @Test
     void schemaRejectsAMistypedValueNamingTheKey(@TempDir Path tmp) throws IOException {
         Path weight = tmp.resolve("mistyped-weight.yaml");
         Files.writeString(weight, """
