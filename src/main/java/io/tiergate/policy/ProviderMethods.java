@@ -49,7 +49,8 @@ public final class ProviderMethods {
         if (configured != null && !configured.get(method)) {
             return Refusal.CONFIGURED;
         }
-        if (notFound != null && notFound.getIfPresent(method) != null) {
+        // The common case, nothing remembered, costs no lookup on the request path.
+        if (notFound != null && notFound.estimatedSize() > 0 && notFound.getIfPresent(method) != null) {
             return Refusal.LEARNED;
         }
         return null;

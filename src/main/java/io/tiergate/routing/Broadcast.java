@@ -116,6 +116,8 @@ final class Broadcast {
 
     private Mono<Leg> leg(Attempt attempt, byte[] body, Duration timeout, String method, String hash) {
         return attempt.provider().client().post(body, timeout)
+                // Only at shutdown: no client cancels a leg.
+                .doOnCancel(attempt::abandon)
                 .flatMap(response -> judge(attempt, response, method, hash))
                 .onErrorResume(error -> {
                     TransportFailure failure = TransportFailure.of(error);
@@ -154,7 +156,13 @@ final class Broadcast {
             return Mono.just(Leg.accepted(attempt, answer));
         }
         String error = "error " + answer.errorCode() + ": " + RoutingContext.shorten(answer.errorMessage());
-        switch (ErrorClass.of(answer.errorCode(), answer.errorMessage())) {
+        ErrorClass kind = ErrorClass.of(answer.errorCode(), answer.errorMessage());
+        if (answer.id() != 1 && kind != ErrorClass.RATE_LIMITED) {
+            // An error without our id speaks about the provider (a key it refused, a body it choked on), as in
+            // the failover loop: never the transaction's answer.
+            return Mono.just(fault(attempt, error, false));
+        }
+        switch (kind) {
             case RATE_LIMITED -> {
                 attempt.rateLimited(response.retryAfter());
                 return Mono.just(Leg.failed(attempt, "rate-limited (" + error + ")", true));
