@@ -39,7 +39,8 @@ public final class RequestKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RequestKey k && k.hash == hash && k.method.equals(method) && Arrays.equals(k.params, params);
+        return o instanceof RequestKey k && k.hash == hash && k.method.equals(method)
+                && Arrays.equals(k.params, params);
     }
 
     @Override

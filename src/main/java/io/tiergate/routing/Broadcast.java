@@ -2,12 +2,9 @@ package io.tiergate.routing;
 
 import io.tiergate.jsonrpc.JsonBytes;
 import io.tiergate.jsonrpc.JsonRequest;
-import io.tiergate.jsonrpc.JsonRpcError;
 import io.tiergate.jsonrpc.MalformedResponseException;
 import io.tiergate.jsonrpc.ResponseParser;
 import io.tiergate.jsonrpc.UpstreamAnswer;
-import io.tiergate.metrics.BroadcastMetrics;
-import io.tiergate.metrics.ProviderMetrics.BroadcastAnswer;
 import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
@@ -20,12 +17,9 @@ import io.tiergate.upstream.TransportFailure;
 import io.tiergate.upstream.UpstreamResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import lombok.extern.slf4j.Slf4j;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * {@code broadcast.mode: all-in-tier}: one signed transaction sent at once to every usable provider of the
@@ -50,7 +44,7 @@ final class Broadcast {
             Network network = paths.network();
             JsonRequest request = requests.get(0);
             String hash = TransactionHash.ofParams(request.params());
-            Fanout fanout = new Fanout(network, paths.broadcastMetrics(), request, hash);
+            BroadcastFanout fanout = new BroadcastFanout(network, paths.broadcastMetrics(), request, hash);
             List<Attempt> legs = new ArrayList<>();
             for (Provider p : targets(network, paths.config(), request.method())) {
                 fanout.tried.add(p);
@@ -68,7 +62,8 @@ final class Broadcast {
             long deadline = System.nanoTime() + network.definition().requestTimeout().toNanos();
             for (Attempt attempt : legs) {
                 long remaining = Math.max(1, deadline - System.nanoTime());
-                Duration timeout = Duration.ofNanos(Math.min(attempt.provider().definition().timeout().toNanos(), remaining));
+                long providerTimeout = attempt.provider().definition().timeout().toNanos();
+                Duration timeout = Duration.ofNanos(Math.min(providerTimeout, remaining));
                 // Subscribed on their own: a client that goes away does not call a transaction back.
                 leg(attempt, body, timeout, request.method(), hash).subscribe(fanout::record);
             }
@@ -105,34 +100,35 @@ final class Broadcast {
     }
 
     /** Nothing reached a provider: the failover loop tries the others, as for any write. */
-    private Mono<RoutingResult> fallback(Network network, List<JsonRequest> requests, Fanout fanout) {
+    private Mono<RoutingResult> fallback(Network network, List<JsonRequest> requests, BroadcastFanout fanout) {
         RoutingContext context = FailoverLoop.context(network, requests, false);
         fanout.tried.forEach(p -> context.exclude(p, false));
         fanout.notes.forEach(context::note);
-        int legs = fanout.expected;
+        int legs = fanout.legs();
         return loop.run(context).flatMap(Acceptance::settle).map(r -> legs == 0 ? r
                 : new RoutingResult(r.requests(), r.answers(), r.errors(), r.answeredBy(), r.attempts() + legs));
     }
 
-    private Mono<Leg> leg(Attempt attempt, byte[] body, Duration timeout, String method, String hash) {
+    private Mono<BroadcastLeg> leg(Attempt attempt, byte[] body, Duration timeout, String method, String hash) {
         return attempt.provider().client().post(body, timeout)
                 // Only at shutdown: no client cancels a leg.
                 .doOnCancel(attempt::abandon)
                 .flatMap(response -> judge(attempt, response, method, hash))
                 .onErrorResume(error -> {
                     TransportFailure failure = TransportFailure.of(error);
-                    attempt.failed(failure.reason(), failure.timeout() ? UpstreamOutcome.TIMEOUT : UpstreamOutcome.CONNECTION);
-                    return Mono.just(Leg.failed(attempt, failure.reason(), failure.neverSent()));
+                    attempt.failed(failure.reason(),
+                            failure.timeout() ? UpstreamOutcome.TIMEOUT : UpstreamOutcome.CONNECTION);
+                    return Mono.just(BroadcastLeg.failed(attempt, failure.reason(), failure.neverSent()));
                 });
     }
 
     /** What one provider's answer means for the transaction, with the provider's breaker and backoff told. */
-    private Mono<Leg> judge(Attempt attempt, UpstreamResponse response, String method, String hash) {
+    private Mono<BroadcastLeg> judge(Attempt attempt, UpstreamResponse response, String method, String hash) {
         attempt.end();
         int status = response.status();
         if (status == 429) {
             attempt.rateLimited(response.retryAfter());
-            return Mono.just(Leg.failed(attempt, "rate-limited (HTTP 429)", true));
+            return Mono.just(BroadcastLeg.failed(attempt, "rate-limited (HTTP 429)", true));
         }
         if (status >= 500) {
             return Mono.just(fault(attempt, "HTTP " + status, false));
@@ -153,7 +149,7 @@ final class Broadcast {
         }
         if (!answer.isError()) {
             attempt.succeeded(UpstreamOutcome.SUCCESS);
-            return Mono.just(Leg.accepted(attempt, answer));
+            return Mono.just(BroadcastLeg.accepted(attempt, answer));
         }
         String error = "error " + answer.errorCode() + ": " + RoutingContext.shorten(answer.errorMessage());
         ErrorClass kind = ErrorClass.of(answer.errorCode(), answer.errorMessage());
@@ -165,12 +161,12 @@ final class Broadcast {
         switch (kind) {
             case RATE_LIMITED -> {
                 attempt.rateLimited(response.retryAfter());
-                return Mono.just(Leg.failed(attempt, "rate-limited (" + error + ")", true));
+                return Mono.just(BroadcastLeg.failed(attempt, "rate-limited (" + error + ")", true));
             }
             case METHOD_NOT_FOUND -> {
                 attempt.succeeded(UpstreamOutcome.ERROR);
                 attempt.provider().methods().methodNotFound(method);
-                return Mono.just(Leg.failed(attempt, "method not found", true));
+                return Mono.just(BroadcastLeg.failed(attempt, "method not found", true));
             }
             default -> {
                 // The node's own word on the transaction: its call worked, whatever it says.
@@ -178,19 +174,19 @@ final class Broadcast {
             }
         }
         if (hash == null) {
-            return Mono.just(Leg.rejected(attempt, answer));
+            return Mono.just(BroadcastLeg.rejected(attempt, answer));
         }
         return switch (SubmissionError.of(answer.errorMessage())) {
-            case ALREADY_KNOWN -> Mono.just(Leg.known(attempt, hash));
+            case ALREADY_KNOWN -> Mono.just(BroadcastLeg.known(attempt, hash));
             case NONCE_USED -> Acceptance.knownAt(attempt.provider(), hash)
-                    .map(known -> known ? Leg.known(attempt, hash) : Leg.rejected(attempt, answer));
-            case REJECTED -> Mono.just(Leg.rejected(attempt, answer));
+                    .map(known -> known ? BroadcastLeg.known(attempt, hash) : BroadcastLeg.rejected(attempt, answer));
+            case REJECTED -> Mono.just(BroadcastLeg.rejected(attempt, answer));
         };
     }
 
-    private static Leg fault(Attempt attempt, String reason, boolean neverSent) {
+    private static BroadcastLeg fault(Attempt attempt, String reason, boolean neverSent) {
         attempt.failed(reason, UpstreamOutcome.FAULT);
-        return Leg.failed(attempt, reason, neverSent);
+        return BroadcastLeg.failed(attempt, reason, neverSent);
     }
 
     /** The answer to our request (id 1), or a lone answer without a usable id. */
@@ -211,139 +207,5 @@ final class Broadcast {
         }
         out.writeByte('}');
         return out.toByteArray();
-    }
-
-    /** One provider's part of a broadcast. */
-    private record Leg(Provider provider, BroadcastAnswer kind, UpstreamAnswer answer, String reason,
-            boolean neverSent, long nanos) {
-
-        static Leg accepted(Attempt attempt, UpstreamAnswer answer) {
-            return new Leg(attempt.provider(), BroadcastAnswer.ACCEPTED, answer, "accepted", false, attempt.elapsedNanos());
-        }
-
-        static Leg known(Attempt attempt, String hash) {
-            return new Leg(attempt.provider(), BroadcastAnswer.ACCEPTED, Acceptance.accepted(hash), "already had it",
-                    false, attempt.elapsedNanos());
-        }
-
-        static Leg rejected(Attempt attempt, UpstreamAnswer answer) {
-            return new Leg(attempt.provider(), BroadcastAnswer.REJECTED, answer,
-                    "rejected it: " + RoutingContext.shorten(answer.errorMessage()), false, attempt.elapsedNanos());
-        }
-
-        static Leg failed(Attempt attempt, String reason, boolean neverSent) {
-            return new Leg(attempt.provider(), BroadcastAnswer.FAILED, null, reason, neverSent, attempt.elapsedNanos());
-        }
-    }
-
-    /** The legs of one broadcast as they end; decides the client's answer once. */
-    private static final class Fanout {
-        private final Network network;
-        private final BroadcastMetrics metrics;
-        private final JsonRequest request;
-        private final String hash;
-        private final long start = System.nanoTime();
-        private final Sinks.One<RoutingResult> decision = Sinks.one();
-        final List<Provider> tried = new ArrayList<>();
-        final Map<Provider, String> notes = new LinkedHashMap<>();
-        private final List<Leg> ended = new ArrayList<>();
-        private int expected;
-        private boolean decided;
-
-        Fanout(Network network, BroadcastMetrics metrics, JsonRequest request, String hash) {
-            this.network = network;
-            this.metrics = metrics;
-            this.request = request;
-            this.hash = hash;
-        }
-
-        void skipped(Provider provider, Availability why) {
-            notes.put(provider, why.reason());
-            provider.recordSkip(why);
-        }
-
-        void expect(int legs) {
-            expected = legs;
-        }
-
-        /** The client's answer; empty when the failover loop should take over. */
-        Mono<RoutingResult> decision() {
-            return decision.asMono();
-        }
-
-        void record(Leg leg) {
-            RoutingResult emit = null;
-            boolean fallback = false;
-            synchronized (this) {
-                ended.add(leg);
-                if (leg.provider().metrics() != null) {
-                    leg.provider().metrics().broadcastAnswer(leg.kind());
-                }
-                log.debug("Broadcast of {} on network {}: {} ({} tier) {} after {} ms", hash, network.name(),
-                        leg.provider().name(), leg.provider().tier(), leg.reason(), leg.nanos() / 1_000_000);
-                if (leg.kind() == BroadcastAnswer.ACCEPTED && !decided) {
-                    decided = true;
-                    metrics.firstAcceptance(System.nanoTime() - start);
-                    emit = result(leg.answer(), null, leg.provider());
-                }
-                if (ended.size() == expected) {
-                    metrics.ended(outcome());
-                    if (!decided) {
-                        decided = true;
-                        emit = conclusion();
-                        fallback = emit == null;
-                    }
-                }
-            }
-            // Outside the lock: the client's answer is written from here.
-            if (emit != null) {
-                decision.tryEmitValue(emit);
-            } else if (fallback) {
-                decision.tryEmitEmpty();
-            }
-        }
-
-        private BroadcastMetrics.Outcome outcome() {
-            boolean rejected = false;
-            for (Leg leg : ended) {
-                if (leg.kind() == BroadcastAnswer.ACCEPTED) {
-                    return BroadcastMetrics.Outcome.ACCEPTED;
-                }
-                rejected |= leg.kind() == BroadcastAnswer.REJECTED;
-            }
-            return rejected ? BroadcastMetrics.Outcome.REJECTED : BroadcastMetrics.Outcome.FAILED;
-        }
-
-        /** Nobody accepted: a rejection stands; else it may have arrived somewhere (-32052); else null. */
-        private RoutingResult conclusion() {
-            for (Leg leg : ended) {
-                if (leg.kind() == BroadcastAnswer.REJECTED) {
-                    return result(leg.answer(), null, leg.provider());
-                }
-            }
-            List<Leg> maybeSent = new ArrayList<>();
-            for (Leg leg : ended) {
-                notes.put(leg.provider(), leg.reason());
-                if (!leg.neverSent()) {
-                    maybeSent.add(leg);
-                }
-            }
-            if (maybeSent.isEmpty()) {
-                return null;
-            }
-            StringBuilder where = new StringBuilder();
-            for (Leg leg : maybeSent) {
-                where.append(where.length() == 0 ? "" : ", ").append(leg.provider().name()).append(" (")
-                        .append(leg.reason()).append(')');
-            }
-            return result(null, new GatewayError(JsonRpcError.TRANSACTION_NOT_RETRIED, "transaction may have reached "
-                    + where + "; not sent to another provider, to avoid sending it twice",
-                    RoutingContext.summary(expected, notes), 502), maybeSent.get(0).provider());
-        }
-
-        private RoutingResult result(UpstreamAnswer answer, GatewayError error, Provider by) {
-            return new RoutingResult(List.of(request), new UpstreamAnswer[] {answer}, new GatewayError[] {error},
-                    answer == null ? null : by, expected);
-        }
     }
 }

@@ -66,7 +66,8 @@ final class FailoverLoop {
             }
             Provider provider = choice.provider();
             context.exclude(provider, choice.lastResort());
-            Attempt attempt = Attempt.tryStart(provider, choice.lastResort(), context.prepare(provider), context::skipped);
+            int calls = context.prepare(provider);
+            Attempt attempt = Attempt.tryStart(provider, choice.lastResort(), calls, context::skipped);
             if (attempt != null) {
                 return call(context, attempt, remaining);
             }

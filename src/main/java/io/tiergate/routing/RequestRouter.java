@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  */
 public final class RequestRouter {
 
-    /** Methods whose answer depends on state a node keeps per caller (filters, subscriptions): never shared or hedged. */
+    /** Answers that depend on state a node keeps per caller (filters, subscriptions): never shared or hedged. */
     private static final Set<String> STATEFUL = Set.of(
             "eth_newFilter", "eth_newBlockFilter", "eth_newPendingTransactionFilter", "eth_getFilterChanges",
             "eth_getFilterLogs", "eth_uninstallFilter", "eth_subscribe", "eth_unsubscribe");

@@ -439,7 +439,8 @@ final class RoutingContext implements SelectionContext {
 
     /** A write that may have reached a provider is not sent to another, unless it may be resent. */
     private boolean holdsBack(JsonRequest request) {
-        return WriteMethods.isWrite(request.method()) && !(resendWrites && WriteMethods.isRawTransaction(request.method()));
+        String method = request.method();
+        return WriteMethods.isWrite(method) && !(resendWrites && WriteMethods.isRawTransaction(method));
     }
 
     /** The provider's answer outgrew max-response-size: every pending request gets that error, once. */
