@@ -60,6 +60,8 @@ class CircuitBreakerIT extends GatewayTest {
                     .tier("backup", TestNetwork.provider("anvil_backup", anvil.url()))
                     .set("circuit-breaker.failure-threshold", "3")
                     .set("circuit-breaker.open-duration", "60s")
+                    // Five identical calls at once test the half-open trial: coalesced, they would be one call.
+                    .set("coalescing.enabled", "false")
                     .register(registry);
         }
         TestNetwork.named("refused")
