@@ -151,12 +151,18 @@ final class Broadcast {
             attempt.succeeded(UpstreamOutcome.SUCCESS);
             return Mono.just(BroadcastLeg.accepted(attempt, answer));
         }
-        String error = "error " + answer.errorCode() + ": " + RoutingContext.shorten(answer.errorMessage());
+        // Masked: the text goes into client errors, logs and health.
+        String error = RoutingContext.errorReason(attempt.provider(), answer);
         ErrorClass kind = ErrorClass.of(answer.errorCode(), answer.errorMessage());
         if (answer.id() != 1 && kind != ErrorClass.RATE_LIMITED) {
             // An error without our id speaks about the provider (a key it refused, a body it choked on), as in
             // the failover loop: never the transaction's answer.
             return Mono.just(fault(attempt, error, false));
+        }
+        if (kind != ErrorClass.RATE_LIMITED && RoutingContext.revealsSecret(attempt.provider(), answer)) {
+            // An answer showing the provider's own credentials must not reach the client: it is about the provider,
+            // and the transaction may have reached it.
+            return Mono.just(fault(attempt, error + " (answer shows the provider's credentials)", false));
         }
         switch (kind) {
             case RATE_LIMITED -> {

@@ -20,7 +20,8 @@ record BroadcastLeg(Provider provider, BroadcastAnswer kind, UpstreamAnswer answ
 
     static BroadcastLeg rejected(Attempt attempt, UpstreamAnswer answer) {
         return new BroadcastLeg(attempt.provider(), BroadcastAnswer.REJECTED, answer,
-                "rejected it: " + RoutingContext.shorten(answer.errorMessage()), false, attempt.elapsedNanos());
+                "rejected it: " + RoutingContext.errorReason(attempt.provider(), answer), false,
+                attempt.elapsedNanos());
     }
 
     static BroadcastLeg failed(Attempt attempt, String reason, boolean neverSent) {

@@ -562,12 +562,12 @@ final class RoutingContext implements SelectionContext {
     }
 
     /** "error <code>: <message>" for reasons clients, logs and health see: shortened, the provider's secrets masked. */
-    private static String errorReason(Provider provider, UpstreamAnswer error) {
+    static String errorReason(Provider provider, UpstreamAnswer error) {
         return "error " + error.errorCode() + ": " + shorten(provider.secrets().scrub(error.errorMessage()));
     }
 
     /** True when an error answer's message or raw error object (data included) shows the provider's credentials. */
-    private static boolean revealsSecret(Provider provider, UpstreamAnswer answer) {
+    static boolean revealsSecret(Provider provider, UpstreamAnswer answer) {
         if (provider.secrets().isEmpty()) {
             return false;
         }
