@@ -57,6 +57,9 @@ class GracefulShutdownSmoke {
                       chain-id: 1
                       timeout: 5s
                       request-timeout: 10s
+                      # The load is one identical eth_blockNumber after another: coalesced, every request would
+                      # join the call in flight and end with it, so far fewer would be in flight at SIGTERM.
+                      coalescing: { enabled: false }
                       tiers:
                         - name: local
                           providers:
