@@ -28,9 +28,12 @@ public final class OpenLoopLoad implements AutoCloseable {
     public record Request(String body, List<String> ids) {
     }
 
-    /** What happened to request {@code index}; times are {@link System#nanoTime()}. */
-    public record Outcome(int index, Request request, long sentNanos, long endNanos, int status, String tier,
-            String body) {
+    /**
+     * What happened to request {@code index}; times are {@link System#nanoTime()}: {@code sentNanos} when it was due
+     * to leave, {@code writtenNanos} when its last byte had been written to the gateway (-1: never written whole).
+     */
+    public record Outcome(int index, Request request, long sentNanos, long writtenNanos, long endNanos, int status,
+            String tier, String body) {
 
         public Duration latency() {
             return Duration.ofNanos(endNanos - sentNanos);
@@ -75,15 +78,16 @@ public final class OpenLoopLoad implements AutoCloseable {
 
     private Mono<Outcome> send(int index, Request request) {
         long sentNanos = System.nanoTime();
+        long[] written = {-1};
         sent.incrementAndGet();
         inFlight.incrementAndGet();
-        return http.post().uri("/")
+        return http.doAfterRequest((req, connection) -> written[0] = System.nanoTime()).post().uri("/")
                 .send(ByteBufFlux.fromString(Mono.just(request.body()), StandardCharsets.UTF_8, io.netty.buffer.ByteBufAllocator.DEFAULT))
                 .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                        .map(text -> new Outcome(index, request, sentNanos, System.nanoTime(),
+                        .map(text -> new Outcome(index, request, sentNanos, written[0], System.nanoTime(),
                                 response.status().code(), response.responseHeaders().get("X-Tiergate-Tier"), text)))
                 .timeout(giveUpAfter)
-                .onErrorResume(e -> Mono.just(new Outcome(index, request, sentNanos, System.nanoTime(), -1, null,
+                .onErrorResume(e -> Mono.just(new Outcome(index, request, sentNanos, written[0], System.nanoTime(), -1, null,
                         e instanceof TimeoutException ? "no answer within " + giveUpAfter.toMillis() + " ms" : e.toString())))
                 .doFinally(signal -> inFlight.decrementAndGet());
     }
