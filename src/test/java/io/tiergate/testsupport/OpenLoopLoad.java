@@ -49,6 +49,7 @@ public final class OpenLoopLoad implements AutoCloseable {
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Sinks.Empty<Void> done = Sinks.empty();
+    private final Sinks.Empty<Void> stop = Sinks.empty();
     private volatile Disposable run;
 
     public OpenLoopLoad(String url, Duration giveUpAfter) {
@@ -66,6 +67,7 @@ public final class OpenLoopLoad implements AutoCloseable {
         run = Flux.interval(Duration.ZERO, TICK)
                 .onBackpressureBuffer()
                 .take(ticks)
+                .takeUntilOther(stop.asMono())
                 .concatMapIterable(tick -> {
                     int first = (int) (tick * perTick);
                     return java.util.stream.IntStream.range(first, Math.min(total, first + perTick)).boxed().toList();
@@ -90,6 +92,11 @@ public final class OpenLoopLoad implements AutoCloseable {
                 .onErrorResume(e -> Mono.just(new Outcome(index, request, sentNanos, written[0], System.nanoTime(), -1, null,
                         e instanceof TimeoutException ? "no answer within " + giveUpAfter.toMillis() + " ms" : e.toString())))
                 .doFinally(signal -> inFlight.decrementAndGet());
+    }
+
+    /** No request leaves after this; those in flight run to their end. */
+    public void stopSending() {
+        stop.tryEmitEmpty();
     }
 
     public int sent() {
