@@ -1,0 +1,213 @@
+package io.tiergate.websocket;
+
+import io.tiergate.jsonrpc.JsonRequest;
+import io.tiergate.jsonrpc.RawJson;
+import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.provider.Availability;
+import io.tiergate.provider.Network;
+import io.tiergate.provider.Provider;
+import io.tiergate.provider.Tier;
+import io.tiergate.routing.RequestRouter;
+import io.tiergate.selection.Choice;
+import io.tiergate.selection.SelectionContext;
+import io.tiergate.selection.Selector;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Shares upstream subscriptions: one per distinct (network, kind, params), fanned out to every client that
+ * asked. Chooses the provider for each (the selector's order: serving tier first, then lower tiers), passing
+ * over providers without a ws-url and, for provider-cooldown, those whose socket just failed.
+ */
+public final class SubscriptionHub implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration HEALTH_CHECK = Duration.ofSeconds(1);
+    private static final RawJson GET_BLOCK = RawJson.of("\"eth_getBlockByNumber\"");
+
+    private final RequestRouter router;
+    private final Selector selector;
+    private final Clock clock;
+    private final WebSocketProperties properties;
+    private final WebSocketMetrics metrics;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<SubscriptionKey, UpstreamSubscription> upstreams = new HashMap<>();
+    private final Map<Provider, Long> socketFailures = new ConcurrentHashMap<>();
+    private final Disposable healthChecks;
+
+    SubscriptionHub(RequestRouter router, Selector selector, Clock clock, WebSocketProperties properties,
+            WebSocketMetrics metrics) {
+        this.router = router;
+        this.selector = selector;
+        this.clock = clock;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.healthChecks = Flux.interval(HEALTH_CHECK).subscribe(i -> active().forEach(UpstreamSubscription::checkProvider));
+    }
+
+    /** A client's subscription id, and when its upstream subscription is live (notifications flow from then on). */
+    record Subscribed(String id, Mono<Void> live) {
+    }
+
+    /** True when some provider of the network has a ws-url, so subscriptions can be served at all. */
+    static boolean servesSubscriptions(Network network) {
+        return network.providers().stream().anyMatch(p -> p.definition().wsUrl() != null);
+    }
+
+    /** Adds a client to the shared subscription for {@code key}, starting it if it is the first. */
+    synchronized Subscribed subscribe(ClientConnection connection, SubscriptionKey key) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        String id = "0x" + HexFormat.of().formatHex(bytes);
+        UpstreamSubscription upstream = upstreams.get(key);
+        boolean first = upstream == null;
+        if (first) {
+            upstream = new UpstreamSubscription(key, connection.network(), this,
+                    number -> fetchHeader(connection.network(), number), properties.maxGapFill());
+            upstreams.put(key, upstream);
+        }
+        upstream.add(id, connection);
+        metrics.clientSubscriptions(key.network(), key.kind(), 1);
+        if (first) {
+            upstream.start();
+        }
+        return new Subscribed(id, upstream.live());
+    }
+
+    synchronized void unsubscribe(ClientConnection connection, String id, SubscriptionKey key) {
+        UpstreamSubscription upstream = upstreams.get(key);
+        if (upstream == null) {
+            return;
+        }
+        metrics.clientSubscriptions(key.network(), key.kind(), -1);
+        if (upstream.remove(id)) {
+            upstreams.remove(key);
+            upstream.stop();
+        }
+    }
+
+    /** Upstream subscriptions held now (for tests and views). */
+    public synchronized List<String> describe() {
+        return upstreams.values().stream()
+                .map(u -> u.key().network() + " " + u.key().kind() + " on "
+                        + (u.current() == null ? "(none)" : u.current().name()))
+                .toList();
+    }
+
+    WebSocketProperties properties() {
+        return properties;
+    }
+
+    WebSocketMetrics metrics() {
+        return metrics;
+    }
+
+    int maxFrame() {
+        // Upstream notifications (a block's logs) can be much larger than client requests.
+        return (int) Math.max(properties.maxMessageSize().toBytes(), 64L * 1024 * 1024);
+    }
+
+    void socketFailed(Provider provider) {
+        socketFailures.put(provider, clock.millis());
+    }
+
+    /**
+     * The provider for a (re)subscription: the selector's choice among providers with a ws-url whose socket did
+     * not fail within provider-cooldown; if all did, the one that failed longest ago that health still allows.
+     */
+    Provider choose(Network network) {
+        long since = clock.millis() - properties.providerCooldown().toMillis();
+        Choice choice = selector.select(network, new WebSocketCandidates(p -> {
+            Long failed = socketFailures.get(p);
+            return failed != null && failed > since;
+        }));
+        if (choice != null) {
+            return choice.provider();
+        }
+        Provider best = null;
+        for (Provider p : network.providers()) {
+            if (p.definition().wsUrl() != null && p.availability().selectable()
+                    && (best == null || failedAt(p) < failedAt(best))) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** True when a USABLE provider with a ws-url, other than {@code current}, exists in the network. */
+    boolean healthierProviderExists(Network network, Provider current) {
+        for (Tier tier : network.tiers()) {
+            for (Provider p : tier.providers()) {
+                if (p != current && p.definition().wsUrl() != null && p.availability() == Availability.USABLE) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private long failedAt(Provider p) {
+        return socketFailures.getOrDefault(p, 0L);
+    }
+
+    private synchronized List<UpstreamSubscription> active() {
+        return List.copyOf(upstreams.values());
+    }
+
+    /** A block's header for filling a newHeads gap, routed like any call (failover included). */
+    private Mono<HeadSequencer.Header> fetchHeader(Network network, long number) {
+        JsonRequest request = new JsonRequest(0, RawJson.of("1"), "eth_getBlockByNumber", GET_BLOCK,
+                RawJson.of("[\"0x" + Long.toHexString(number) + "\",false]"));
+        return router.route(network, List.of(request), false).mapNotNull(result -> {
+            UpstreamAnswer answer = result.answers()[0];
+            if (answer == null || answer.isError() || !(JSON.readTree(answer.result().toString()) instanceof ObjectNode block)) {
+                return null;
+            }
+            // A newHeads notification carries the header only.
+            block.remove(List.of("transactions", "uncles", "withdrawals", "size", "totalDifficulty"));
+            metrics.gapBlocksFetched(network.name(), 1);
+            return new HeadSequencer.Header(number, JSON.writeValueAsBytes(block));
+        }).onErrorResume(e -> Mono.empty());
+    }
+
+    @Override
+    public synchronized void close() {
+        healthChecks.dispose();
+        upstreams.values().forEach(UpstreamSubscription::dispose);
+        upstreams.clear();
+    }
+
+    /** Providers a subscription may go to: those with a ws-url, minus the ones cooling down. */
+    private record WebSocketCandidates(java.util.function.Predicate<Provider> coolingDown) implements SelectionContext {
+
+        @Override
+        public boolean excluded(Provider provider) {
+            return provider.definition().wsUrl() == null || coolingDown.test(provider);
+        }
+
+        @Override
+        public void skipped(Provider provider, Availability why) {
+        }
+
+        @Override
+        public long requiredBlock() {
+            return -1;
+        }
+
+        @Override
+        public boolean lastResortAvailable() {
+            return false;
+        }
+    }
+}

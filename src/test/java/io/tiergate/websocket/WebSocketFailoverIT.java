@@ -1,0 +1,106 @@
+package io.tiergate.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.testsupport.AnvilNode;
+import io.tiergate.testsupport.GatewayTest;
+import io.tiergate.testsupport.TestNetwork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A newHeads subscription outlives its providers: three independent anvil nodes mine a block a second (two
+ * local, one cloud). The node serving the subscription is killed with SIGKILL, then the next one; the client
+ * keeps its subscription id and sees strictly consecutive block numbers throughout: the nodes' chains are
+ * independent, so numbers the next node repeats are dropped and numbers it skipped ahead are fetched.
+ */
+class WebSocketFailoverIT extends GatewayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    static final AnvilNode local1 = AnvilNode.start(List.of("--block-time", "1"));
+    static final AnvilNode local2 = AnvilNode.start(List.of("--block-time", "1"));
+    static final AnvilNode cloud1 = AnvilNode.start(List.of("--block-time", "1"));
+
+    @Autowired
+    MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void providers(DynamicPropertyRegistry registry) {
+        TestNetwork.named("ethereum")
+                .tier("local",
+                        TestNetwork.provider("local_1", local1.url()).set("ws-url", local1.wsUrl()),
+                        TestNetwork.provider("local_2", local2.url()).set("ws-url", local2.wsUrl()))
+                .tier("cloud", TestNetwork.provider("cloud_1", cloud1.url()).set("ws-url", cloud1.wsUrl()))
+                .set("timeout", "2s")
+                .register(registry);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        local1.close();
+        local2.close();
+        cloud1.close();
+    }
+
+    @Test
+    void newHeadsKeepsItsIdAndEveryBlockOnceInOrderWhenServingProvidersAreKilled() {
+        Map<String, AnvilNode> nodes = Map.of("local_1", local1, "local_2", local2, "cloud_1", cloud1);
+        try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/ethereum")) {
+            String id = ws.subscribe("[\"newHeads\"]");
+            List<Long> blocks = new ArrayList<>();
+            receive(ws, id, blocks, 3);
+
+            String first = servingProvider();
+            assertThat(first).startsWith("local_");
+            nodes.get(first).kill();
+            receive(ws, id, blocks, 5);
+            String second = servingProvider();
+            assertThat(second).as("same tier first").isNotEqualTo(first).startsWith("local_");
+
+            nodes.get(second).kill();
+            receive(ws, id, blocks, 5);
+            assertThat(servingProvider()).as("then the lower tier").isEqualTo("cloud_1");
+
+            for (int i = 1; i < blocks.size(); i++) {
+                assertThat(blocks.get(i)).as("block %d of %s", i, blocks).isEqualTo(blocks.get(i - 1) + 1);
+            }
+            assertThat(meters.find("tiergate.websocket.upstream.switches").tag("kind", "newHeads").counter().count())
+                    .isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    private static void receive(WsClient ws, String id, List<Long> blocks, int count) {
+        for (int i = 0; i < count; i++) {
+            blocks.add(WsClient.blockNumber(ws.notification(id, WAIT)));
+        }
+    }
+
+    /** The provider holding the newHeads subscription, from the upstream subscription gauge. */
+    private String servingProvider() {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            for (Gauge g : meters.find("tiergate.websocket.upstream.subscriptions").tag("kind", "newHeads").gauges()) {
+                if (g.value() == 1) {
+                    return g.getId().getTag("provider");
+                }
+            }
+            assertThat(Instant.now()).as("a provider holds the subscription").isBefore(deadline);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
