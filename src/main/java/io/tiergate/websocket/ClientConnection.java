@@ -78,10 +78,24 @@ final class ClientConnection {
         metrics.slowClientDropped(network.name());
         log.info("Closing a slow WebSocket client of network {} ({}): more than {} bytes queued", network.name(),
                 session.getHandshakeInfo().getRemoteAddress(), maxQueuedBytes);
-        session.close(new CloseStatus(TOO_SLOW, "too slow: outbound buffer of " + maxQueuedBytes + " bytes full"))
-                .then(Mono.delay(CLOSE_GRACE))
-                .subscribe(done -> dispose(), error -> dispose());
+        closeSession(new CloseStatus(TOO_SLOW, "too slow: outbound buffer of " + maxQueuedBytes + " bytes full"));
         return false;
+    }
+
+    /** Closes the connection with {@code status}; the socket goes at the latest after the close grace period. */
+    void close(CloseStatus status) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            outbound.tryEmitComplete();
+        }
+        closeSession(status);
+    }
+
+    private void closeSession(CloseStatus status) {
+        session.close(status).then(Mono.delay(CLOSE_GRACE)).subscribe(done -> dispose(), error -> dispose());
     }
 
     /** The socket is gone: nothing more is queued. */

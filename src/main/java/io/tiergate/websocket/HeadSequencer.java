@@ -3,6 +3,7 @@ package io.tiergate.websocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
+import lombok.extern.slf4j.Slf4j;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,6 +14,7 @@ import reactor.core.publisher.Mono;
  * replaces a block at the same height is therefore not sent again (clients that care compare parentHash).
  * Not thread-safe: one stream feeds it one header at a time (concatMap).
  */
+@Slf4j
 final class HeadSequencer {
 
     private final LongFunction<Mono<Header>> fetch;
@@ -32,6 +34,7 @@ final class HeadSequencer {
     /** The headers to deliver, in order, for one header that arrived from upstream. */
     Flux<Header> accept(Header head) {
         if (last >= 0 && head.number() <= last) {
+            log.debug("newHeads: block {} dropped, {} already delivered", head.number(), last);
             return Flux.empty();
         }
         if (last < 0 || head.number() == last + 1) {
@@ -39,6 +42,8 @@ final class HeadSequencer {
             return Flux.just(head);
         }
         long from = Math.max(last + 1, head.number() - maxGapFill);
+        log.debug("newHeads: block {} arrived after {}; fetching blocks {} to {}", head.number(), last, from,
+                head.number() - 1);
         List<Long> missing = new ArrayList<>();
         for (long n = from; n < head.number(); n++) {
             missing.add(n);

@@ -3,6 +3,8 @@ package io.tiergate.websocket;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -27,6 +29,7 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
     private final WebSocketMetrics metrics;
     private final long maxQueuedBytes;
     private final Duration pingInterval;
+    private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
 
     JsonRpcWebSocketHandler(NetworkRegistry networks, ClientRequests requests, WebSocketProperties properties,
             WebSocketMetrics metrics) {
@@ -48,6 +51,7 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
         }
         ClientConnection connection = new ClientConnection(session, network, metrics, maxQueuedBytes);
         metrics.connectionOpened(network.name());
+        open.add(connection);
         Flux<WebSocketMessage> pings = Flux.interval(pingInterval)
                 .map(i -> session.pingMessage(factory -> factory.wrap(new byte[0])));
         Mono<Void> output = session.send(connection.outbound().mergeWith(pings));
@@ -62,9 +66,15 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
         return Mono.firstWithSignal(input, output.then(Mono.never()), connection.forcedClose())
                 .doFinally(signal -> {
                     connection.closed();
+                    open.remove(connection);
                     requests.closed(connection);
                     metrics.connectionClosed(network.name());
                 });
+    }
+
+    /** Shutdown: every client is told to go elsewhere (1001) rather than held until the grace period ends. */
+    void goingAway() {
+        open.forEach(c -> c.close(CloseStatus.GOING_AWAY.withReason("tiergate is shutting down")));
     }
 
     /** Copied out at once: the frame's buffer is released after this returns. */

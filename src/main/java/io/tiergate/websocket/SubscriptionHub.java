@@ -124,7 +124,7 @@ public final class SubscriptionHub implements AutoCloseable {
 
     /**
      * The provider for a (re)subscription: the selector's choice among providers with a ws-url whose socket did
-     * not fail within provider-cooldown; if all did, the one that failed longest ago that health still allows.
+     * not fail within provider-cooldown; if all did, the one whose socket failed longest ago.
      */
     Provider choose(Network network) {
         long since = clock.millis() - properties.providerCooldown().toMillis();
@@ -135,9 +135,13 @@ public final class SubscriptionHub implements AutoCloseable {
         if (choice != null) {
             return choice.provider();
         }
+        // Nothing usable: the socket that failed longest ago is tried anyway (health may lag behind reality),
+        // never a provider an operator drained or one on the wrong chain.
         Provider best = null;
         for (Provider p : network.providers()) {
-            if (p.definition().wsUrl() != null && p.availability().selectable()
+            Availability availability = p.availability();
+            if (p.definition().wsUrl() != null && availability != Availability.DRAINED
+                    && availability != Availability.MISCONFIGURED
                     && (best == null || failedAt(p) < failedAt(best))) {
                 best = p;
             }
@@ -145,11 +149,18 @@ public final class SubscriptionHub implements AutoCloseable {
         return best;
     }
 
-    /** True when a USABLE provider with a ws-url, other than {@code current}, exists in the network. */
-    boolean healthierProviderExists(Network network, Provider current) {
+    /**
+     * True when another provider with a ws-url could take the subscription: a USABLE one, or, when {@code current}
+     * may not be selected at all, any selectable one (lagging or syncing beats down).
+     */
+    boolean betterProviderExists(Network network, Provider current, boolean currentUnselectable) {
         for (Tier tier : network.tiers()) {
             for (Provider p : tier.providers()) {
-                if (p != current && p.definition().wsUrl() != null && p.availability() == Availability.USABLE) {
+                if (p == current || p.definition().wsUrl() == null) {
+                    continue;
+                }
+                Availability availability = p.availability();
+                if (availability == Availability.USABLE || (currentUnselectable && availability.selectable())) {
                     return true;
                 }
             }

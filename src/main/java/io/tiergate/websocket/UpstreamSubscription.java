@@ -109,8 +109,9 @@ final class UpstreamSubscription {
             return;
         }
         Availability availability = p.availability();
-        boolean leave = !availability.selectable()
-                || (availability != Availability.USABLE && hub.healthierProviderExists(network, p));
+        // Never leave a working socket for nothing: only when somewhere better to go exists.
+        boolean leave = availability != Availability.USABLE
+                && hub.betterProviderExists(network, p, !availability.selectable());
         if (leave) {
             abandon.tryEmitValue("provider " + availability.reason());
         }

@@ -40,6 +40,11 @@ public class WebSocketConfiguration {
     }
 
     @Bean
+    WebSocketShutdown webSocketShutdown(JsonRpcWebSocketHandler handler) {
+        return new WebSocketShutdown(handler);
+    }
+
+    @Bean
     UpgradeHandlerMapping webSocketUpgradeMapping(JsonRpcWebSocketHandler handler) {
         return new UpgradeHandlerMapping(handler);
     }

@@ -15,6 +15,8 @@ public final class WebSocketMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+    /** Counted per message: looked up once, not built each time. */
+    private final Map<String, Counter> messages = new ConcurrentHashMap<>();
 
     public WebSocketMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -56,8 +58,9 @@ public final class WebSocketMetrics {
 
     /** {@code direction}: in (from clients) or out (to clients); rate() of it is messages per second. */
     public void message(String network, String direction) {
-        Counter.builder("tiergate.websocket.messages").description("WebSocket messages from and to clients")
-                .tag("network", network).tag("direction", direction).register(registry).increment();
+        messages.computeIfAbsent(network + '|' + direction, k -> Counter.builder("tiergate.websocket.messages")
+                .description("WebSocket messages from and to clients")
+                .tag("network", network).tag("direction", direction).register(registry)).increment();
     }
 
     public void gapBlocksFetched(String network, int blocks) {

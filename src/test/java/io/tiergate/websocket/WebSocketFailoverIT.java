@@ -12,18 +12,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.tiergate.provider.AdminState;
+import io.tiergate.provider.NetworkRegistry;
+import io.tiergate.provider.Provider;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A newHeads subscription outlives its providers: three independent anvil nodes mine a block a second (two
- * local, one cloud). The node serving the subscription is killed with SIGKILL, then the next one; the client
+ * local, one cloud). The serving provider is drained, then frozen (SIGSTOP: only unanswered pings tell), then
+ * killed with SIGKILL, then the next one is killed; the client
  * keeps its subscription id and sees strictly consecutive block numbers throughout: the nodes' chains are
  * independent, so numbers the next node repeats are dropped and numbers it skipped ahead are fetched.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebSocketFailoverIT extends GatewayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -35,6 +44,57 @@ class WebSocketFailoverIT extends GatewayTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    NetworkRegistry networks;
+
+    private final Map<String, AnvilNode> nodes = Map.of("local_1", local1, "local_2", local2, "cloud_1", cloud1);
+
+    @BeforeEach
+    void coolDownsPassed() {
+        // A provider whose socket failed is passed over for provider-cooldown (30s) on the app clock.
+        clock.advance(Duration.ofSeconds(31));
+    }
+
+    @Test
+    @Order(1)
+    void drainingTheServingProviderMovesTheSubscriptionWithoutGapsOrDuplicates() {
+        try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/")) {
+            String id = ws.subscribe("[\"newHeads\"]");
+            List<Long> blocks = new ArrayList<>();
+            receive(ws, id, blocks, 2);
+            String first = servingProvider();
+            Provider drained = networks.defaultNetwork().provider(first);
+            drained.adminState(AdminState.DRAINED);
+            try {
+                receive(ws, id, blocks, 4);
+                assertThat(servingProvider()).isNotEqualTo(first);
+            } finally {
+                drained.adminState(AdminState.ACTIVE);
+            }
+            assertConsecutive(blocks);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aProviderThatStopsAnsweringPingsIsLeftAndBlocksContinue() {
+        try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/")) {
+            String id = ws.subscribe("[\"newHeads\"]");
+            List<Long> blocks = new ArrayList<>();
+            receive(ws, id, blocks, 2);
+            String first = servingProvider();
+            AnvilNode frozen = nodes.get(first);
+            frozen.pause();
+            try {
+                receive(ws, id, blocks, 4);
+                assertThat(servingProvider()).isNotEqualTo(first);
+            } finally {
+                frozen.resume();
+            }
+            assertConsecutive(blocks);
+        }
+    }
+
     @DynamicPropertySource
     static void providers(DynamicPropertyRegistry registry) {
         TestNetwork.named("ethereum")
@@ -44,6 +104,8 @@ class WebSocketFailoverIT extends GatewayTest {
                 .tier("cloud", TestNetwork.provider("cloud_1", cloud1.url()).set("ws-url", cloud1.wsUrl()))
                 .set("timeout", "2s")
                 .register(registry);
+        // Pings every second: a provider that stops answering is given up after three silent seconds.
+        registry.add("tiergate.websocket.ping-interval", () -> "1s");
     }
 
     @AfterAll
@@ -54,8 +116,8 @@ class WebSocketFailoverIT extends GatewayTest {
     }
 
     @Test
+    @Order(3)
     void newHeadsKeepsItsIdAndEveryBlockOnceInOrderWhenServingProvidersAreKilled() {
-        Map<String, AnvilNode> nodes = Map.of("local_1", local1, "local_2", local2, "cloud_1", cloud1);
         try (WsClient ws = WsClient.connect("ws://127.0.0.1:" + port + "/ethereum")) {
             String id = ws.subscribe("[\"newHeads\"]");
             List<Long> blocks = new ArrayList<>();
@@ -72,11 +134,15 @@ class WebSocketFailoverIT extends GatewayTest {
             receive(ws, id, blocks, 5);
             assertThat(servingProvider()).as("then the lower tier").isEqualTo("cloud_1");
 
-            for (int i = 1; i < blocks.size(); i++) {
-                assertThat(blocks.get(i)).as("block %d of %s", i, blocks).isEqualTo(blocks.get(i - 1) + 1);
-            }
+            assertConsecutive(blocks);
             assertThat(meters.find("tiergate.websocket.upstream.switches").tag("kind", "newHeads").counter().count())
                     .isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    private static void assertConsecutive(List<Long> blocks) {
+        for (int i = 1; i < blocks.size(); i++) {
+            assertThat(blocks.get(i)).as("block %d of %s", i, blocks).isEqualTo(blocks.get(i - 1) + 1);
         }
     }
 
