@@ -10,6 +10,7 @@ import io.tiergate.jsonrpc.RawJson;
 import io.tiergate.jsonrpc.RequestParser;
 import io.tiergate.jsonrpc.ResponseWriter;
 import io.tiergate.jsonrpc.UpstreamAnswer;
+import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.provider.Network;
 import io.tiergate.routing.GatewayError;
 import io.tiergate.routing.RequestRouter;
@@ -33,12 +34,15 @@ final class ClientRequests {
 
     private final RequestRouter router;
     private final SubscriptionHub hub;
+    private final RequestMetrics metrics;
     private final RequestParser parser;
     private final int maxSubscriptions;
 
-    ClientRequests(RequestRouter router, SubscriptionHub hub, int maxBatchSize, int maxSubscriptions) {
+    ClientRequests(RequestRouter router, SubscriptionHub hub, RequestMetrics metrics, int maxBatchSize,
+            int maxSubscriptions) {
         this.router = router;
         this.hub = hub;
+        this.metrics = metrics;
         this.parser = new RequestParser(maxBatchSize);
         this.maxSubscriptions = maxSubscriptions;
     }
@@ -50,17 +54,21 @@ final class ClientRequests {
         try {
             parsed = parser.parse(message);
         } catch (BadRequestException e) {
+            metrics.request(network.name(), "other", "invalid");
             return Mono.just(JsonRpcError.single(RawJson.NULL, e.code(), e.getMessage()));
         }
+        long start = System.nanoTime();
         byte[][] slots = new byte[parsed.size()][];
         List<Mono<Void>> subscriptionsLive = new ArrayList<>(0);
         for (InvalidRequest invalid : parsed.invalid()) {
             slots[invalid.index()] = JsonRpcError.single(invalid.id(), JsonRpcError.INVALID_REQUEST, invalid.reason());
+            metrics.request(network.name(), "other", "invalid");
         }
         List<JsonRequest> forward = new ArrayList<>(parsed.requests().size());
         for (JsonRequest r : parsed.requests()) {
             byte[] answer;
             if (!network.policy().isAllowed(r.method())) {
+                metrics.request(network.name(), r.method(), "denied");
                 answer = JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND, "method not allowed: " + clip(r.method()));
             } else if ("eth_subscribe".equals(r.method())) {
                 answer = subscribe(connection, r, subscriptionsLive);
@@ -81,7 +89,9 @@ final class ClientRequests {
         if (forward.isEmpty()) {
             return subscribed.then(Mono.fromSupplier(() -> assemble(parsed.batch(), slots)));
         }
+        String methodLabel = parsed.batch() ? "batch" : metrics.method(forward.get(0).method());
         return router.route(network, forward, parsed.batch()).delayUntil(result -> subscribed).mapNotNull(result -> {
+            observe(network, result, methodLabel, start);
             fill(slots, result);
             return assemble(parsed.batch(), slots);
         });
@@ -147,6 +157,30 @@ final class ClientRequests {
         out.ascii("{\"jsonrpc\":\"2.0\",\"id\":").write(r.id() == null ? RawJson.NULL : r.id())
                 .ascii(",\"result\":").ascii(resultJson).writeByte('}');
         return out.toByteArray();
+    }
+
+    /** Routed calls count in the same request meters as over HTTP. */
+    private void observe(Network network, RoutingResult result, String methodLabel, long start) {
+        List<JsonRequest> routed = result.requests();
+        for (int i = 0; i < routed.size(); i++) {
+            metrics.request(network.name(), routed.get(i).method(), outcome(result.answers()[i], result.errors()[i]));
+        }
+        metrics.completed(network.name(), methodLabel, System.nanoTime() - start, result.attempts());
+    }
+
+    private static String outcome(UpstreamAnswer answer, GatewayError error) {
+        if (error != null) {
+            return switch (error.code()) {
+                case JsonRpcError.DEADLINE_EXCEEDED -> "deadline";
+                case JsonRpcError.TRANSACTION_NOT_RETRIED -> "not_retried";
+                case JsonRpcError.RESPONSE_TOO_LARGE -> "too_large";
+                default -> "no_provider";
+            };
+        }
+        if (answer == null) {
+            return "notification";
+        }
+        return answer.isError() ? "error" : "success";
     }
 
     private static void fill(byte[][] slots, RoutingResult result) {

@@ -56,6 +56,8 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
                 .map(i -> session.pingMessage(factory -> factory.wrap(new byte[0])));
         Mono<Void> output = session.send(connection.outbound().mergeWith(pings));
         Mono<Void> input = session.receive()
+                // Pongs (answers to our pings) arrive here too; only data frames carry requests.
+                .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(JsonRpcWebSocketHandler::bytes)
                 .flatMap(message -> {
                     metrics.message(network.name(), "in");

@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 final class UpgradeHandlerMapping extends SimpleUrlHandlerMapping {
 
     UpgradeHandlerMapping(WebSocketHandler handler) {
-        super(Map.of("/", handler, "/{network}", handler), -1);
+        // Ahead of the JSON-RPC RouterFunctionMapping (order -1).
+        super(Map.of("/", handler, "/{network}", handler), -2);
     }
 
     @Override

@@ -176,9 +176,17 @@ final class UpstreamSubscription {
         return out.toByteArray();
     }
 
+    /** A head without a readable number gets -1, which the sequencer drops once any block was delivered. */
     static HeadSequencer.Header header(byte[] json) {
-        String number = JSON.readTree(json).path("number").asString("");
-        long n = number.startsWith("0x") ? Long.parseLong(number.substring(2), 16) : -1;
+        long n = -1;
+        try {
+            String number = JSON.readTree(json).path("number").asString("");
+            if (number.startsWith("0x")) {
+                n = Long.parseLong(number.substring(2), 16);
+            }
+        } catch (RuntimeException unreadable) {
+            n = -1;
+        }
         return new HeadSequencer.Header(n, json);
     }
 }

@@ -2,6 +2,7 @@ package io.tiergate.websocket;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.config.TiergateProperties;
+import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.selection.Selector;
@@ -34,9 +35,9 @@ public class WebSocketConfiguration {
     @Bean
     JsonRpcWebSocketHandler jsonRpcWebSocketHandler(NetworkRegistry networks, RequestRouter router,
             SubscriptionHub hub, TiergateProperties tiergate, WebSocketProperties properties,
-            WebSocketMetrics metrics) {
-        return new JsonRpcWebSocketHandler(networks, new ClientRequests(router, hub, tiergate.maxBatchSize(),
-                properties.maxSubscriptionsPerConnection()), properties, metrics);
+            WebSocketMetrics metrics, RequestMetrics requestMetrics) {
+        return new JsonRpcWebSocketHandler(networks, new ClientRequests(router, hub, requestMetrics,
+                tiergate.maxBatchSize(), properties.maxSubscriptionsPerConnection()), properties, metrics);
     }
 
     @Bean

@@ -50,9 +50,11 @@ class WebSocketFailoverIT extends GatewayTest {
     private final Map<String, AnvilNode> nodes = Map.of("local_1", local1, "local_2", local2, "cloud_1", cloud1);
 
     @BeforeEach
-    void coolDownsPassed() {
-        // A provider whose socket failed is passed over for provider-cooldown (30s) on the app clock.
+    void everyProviderServesAgain() {
+        // A provider whose socket failed is passed over for provider-cooldown (30s) on the app clock, and gap
+        // fills routed to a frozen node may have opened its breaker: each test starts from healthy providers.
         clock.advance(Duration.ofSeconds(31));
+        networks.defaultNetwork().providers().forEach(Provider::reinstate);
     }
 
     @Test
@@ -72,6 +74,7 @@ class WebSocketFailoverIT extends GatewayTest {
                 drained.adminState(AdminState.ACTIVE);
             }
             assertConsecutive(blocks);
+            assertNoErrors(ws);
         }
     }
 
@@ -92,6 +95,7 @@ class WebSocketFailoverIT extends GatewayTest {
                 frozen.resume();
             }
             assertConsecutive(blocks);
+            assertNoErrors(ws);
         }
     }
 
@@ -137,7 +141,13 @@ class WebSocketFailoverIT extends GatewayTest {
             assertConsecutive(blocks);
             assertThat(meters.find("tiergate.websocket.upstream.switches").tag("kind", "newHeads").counter().count())
                     .isGreaterThanOrEqualTo(2);
+            assertNoErrors(ws);
         }
+    }
+
+    /** Every message was a notification or an answer: pongs to tiergate's pings were never taken for requests. */
+    private static void assertNoErrors(WsClient ws) {
+        assertThat(ws.messages).noneMatch(m -> m.contains("\"error\""));
     }
 
     private static void assertConsecutive(List<Long> blocks) {

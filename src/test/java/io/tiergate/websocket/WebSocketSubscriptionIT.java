@@ -63,6 +63,8 @@ class WebSocketSubscriptionIT extends GatewayTest {
 
     @Test
     void ordinaryCallsAndBatchesOverWebSocketAreRoutedAsOverHttp() {
+        double chainIdCalls = requests("eth_chainId", "success");
+        double denied = requests("other", "denied");
         try (WsClient ws = WsClient.connect(wsUrl())) {
             ws.send("{\"jsonrpc\":\"2.0\",\"id\":\"my-id\",\"method\":\"eth_chainId\",\"params\":[]}");
             assertThat(ws.take(m -> m.contains("my-id"), WAIT))
@@ -80,7 +82,17 @@ class WebSocketSubscriptionIT extends GatewayTest {
 
             ws.send("not json");
             assertThat(ws.take(m -> m.contains("-32700"), WAIT)).contains("\"id\":null");
+            // The socket stays usable after bad input.
+            assertThat(ws.call("net_version", "[]")).contains("\"result\":\"31337\"");
         }
+        // Counted in the same request meters as HTTP calls.
+        assertThat(requests("eth_chainId", "success")).isEqualTo(chainIdCalls + 1);
+        assertThat(requests("other", "denied")).isEqualTo(denied + 1);
+    }
+
+    private double requests(String method, String outcome) {
+        var counter = meters.find("tiergate.requests").tag("method", method).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test
