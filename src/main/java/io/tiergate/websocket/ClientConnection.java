@@ -23,6 +23,8 @@ final class ClientConnection {
     static final int TOO_SLOW = 1008;
     /** A closed slow client gets this long to read what is on the wire and the close frame; then the socket goes. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+    private static final Duration QUIET = Duration.ofMillis(300);
+    private static final Duration QUIET_CHECK = Duration.ofMillis(100);
 
     private final WebSocketSession session;
     private final Network network;
@@ -30,8 +32,10 @@ final class ClientConnection {
     private final long maxQueuedBytes;
     private final Sinks.Many<WebSocketMessage> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.Empty<Void> gone = Sinks.empty();
+    private final Sinks.Empty<Void> closing = Sinks.empty();
     private final Map<String, SubscriptionKey> subscriptions = new ConcurrentHashMap<>();
     private long queuedBytes;
+    private volatile long lastInboundNanos = System.nanoTime();
     private boolean closed;
 
     ClientConnection(WebSocketSession session, Network network, WebSocketMetrics metrics, long maxQueuedBytes) {
@@ -75,6 +79,7 @@ final class ClientConnection {
             closed = true;
             outbound.tryEmitComplete();
         }
+        closing.tryEmitEmpty();
         metrics.slowClientDropped(network.name());
         log.info("Closing a slow WebSocket client of network {} ({}): more than {} bytes queued", network.name(),
                 session.getHandshakeInfo().getRemoteAddress(), maxQueuedBytes);
@@ -91,11 +96,38 @@ final class ClientConnection {
             closed = true;
             outbound.tryEmitComplete();
         }
+        closing.tryEmitEmpty();
         closeSession(status);
     }
 
+    /**
+     * The close frame goes out once the client has sent nothing for a moment: reactor-netty closes the socket
+     * right after that frame, and data from the client still unread then would make the kernel reset the
+     * connection, discarding the close frame (and its reason) before the client reads it.
+     */
     private void closeSession(CloseStatus status) {
-        session.close(status).then(Mono.delay(CLOSE_GRACE)).subscribe(done -> dispose(), error -> dispose());
+        Flux.interval(QUIET_CHECK)
+                .filter(i -> System.nanoTime() - lastInboundNanos > QUIET.toNanos())
+                .next()
+                .timeout(CLOSE_GRACE, Mono.just(0L))
+                .then(session.close(status))
+                .then(Mono.delay(CLOSE_GRACE))
+                .subscribe(done -> dispose(), error -> dispose());
+    }
+
+    /** Called for every message the client sends. */
+    void received() {
+        lastInboundNanos = System.nanoTime();
+    }
+
+    /** Completes when tiergate starts closing the connection. */
+    Mono<Void> closing() {
+        return closing.asMono();
+    }
+
+    /** True once the connection was closed or is being closed: nothing more is sent. */
+    synchronized boolean isClosing() {
+        return closed;
     }
 
     /** The socket is gone: nothing more is queued. */

@@ -61,7 +61,11 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
                 .map(JsonRpcWebSocketHandler::bytes)
                 .flatMap(message -> {
                     metrics.message(network.name(), "in");
-                    return requests.handle(connection, message);
+                    connection.received();
+                    // A connection being closed still reads, at full speed, and drops what the client sends: data
+                    // left unread when the socket closes makes the kernel reset it, losing the close frame.
+                    return connection.isClosing() ? Mono.<byte[]>empty()
+                            : requests.handle(connection, message).takeUntilOther(connection.closing());
                 }, CONCURRENT_REQUESTS)
                 .doOnNext(connection::send)
                 .then();

@@ -53,20 +53,6 @@ final class WsClient implements AutoCloseable {
         socket.sendText(json, true).join();
     }
 
-    /** Sends unless the socket is already closed; false when it was. */
-    boolean trySend(String json) {
-        try {
-            socket.sendText(json, true).join();
-            return true;
-        } catch (RuntimeException closed) {
-            return false;
-        }
-    }
-
-    boolean isOutputClosed() {
-        return socket.isOutputClosed();
-    }
-
     /** Sends a request and returns the answer with the same id (other messages stay queued in order). */
     String call(String method, String paramsJson) {
         int id;
