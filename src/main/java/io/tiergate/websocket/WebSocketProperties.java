@@ -1,5 +1,6 @@
 package io.tiergate.websocket;
 
+import io.tiergate.config.InvalidConfigurationException;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -29,4 +30,27 @@ public record WebSocketProperties(
         @DefaultValue("10s") Duration reconnectMaxBackoff,
         @DefaultValue("30s") Duration providerCooldown,
         @DefaultValue("128") int maxGapFill) {
+
+    private static final String PREFIX = "tiergate.websocket.";
+
+    public WebSocketProperties {
+        require(maxSubscriptionsPerConnection >= 0, "max-subscriptions-per-connection", "must not be negative",
+                maxSubscriptionsPerConnection);
+        require(maxMessageSize.toBytes() > 0 && maxMessageSize.toBytes() <= Integer.MAX_VALUE, "max-message-size",
+                "must be between 1B and 2GB", maxMessageSize);
+        require(outboundBuffer.toBytes() > 0, "outbound-buffer", "must be positive", outboundBuffer);
+        require(pingInterval.toMillis() >= 100, "ping-interval", "must be at least 100ms", pingInterval);
+        require(!reconnectMinBackoff.isNegative() && !reconnectMinBackoff.isZero(), "reconnect-min-backoff",
+                "must be positive", reconnectMinBackoff);
+        require(reconnectMaxBackoff.compareTo(reconnectMinBackoff) >= 0, "reconnect-max-backoff",
+                "must not be below reconnect-min-backoff", reconnectMaxBackoff);
+        require(!providerCooldown.isNegative(), "provider-cooldown", "must not be negative", providerCooldown);
+        require(maxGapFill >= 0, "max-gap-fill", "must not be negative", maxGapFill);
+    }
+
+    private static void require(boolean valid, String key, String problem, Object value) {
+        if (!valid) {
+            throw new InvalidConfigurationException(PREFIX + key, problem + " (was " + value + ")");
+        }
+    }
 }
