@@ -69,7 +69,8 @@ final class ClientRequests {
             byte[] answer;
             if (!network.policy().isAllowed(r.method())) {
                 metrics.request(network.name(), r.method(), "denied");
-                answer = JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND, "method not allowed: " + clip(r.method()));
+                answer = JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
+                        "method not allowed: " + clip(r.method()));
             } else if ("eth_subscribe".equals(r.method())) {
                 answer = subscribe(connection, r, subscriptionsLive);
             } else if ("eth_unsubscribe".equals(r.method())) {
@@ -115,11 +116,13 @@ final class ClientRequests {
         }
         if (kind == null || !SubscriptionKey.supported(kind)) {
             return JsonRpcError.single(r.id(), JsonRpcError.INVALID_PARAMS, "unsupported subscription"
-                    + (kind == null ? ": params must be [kind, ...]" : " '" + clip(kind) + "': newHeads, logs or newPendingTransactions"));
+                    + (kind == null ? ": params must be [kind, ...]"
+                            : " '" + clip(kind) + "': newHeads, logs or newPendingTransactions"));
         }
         if (!SubscriptionHub.servesSubscriptions(connection.network())) {
             return JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
-                    "subscriptions unavailable: no provider of network " + connection.network().name() + " has a ws-url");
+                    "subscriptions unavailable: no provider of network " + connection.network().name()
+                            + " has a ws-url");
         }
         if (connection.subscriptions().size() >= maxSubscriptions) {
             return JsonRpcError.single(r.id(), JsonRpcError.INVALID_REQUEST,

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,7 +54,8 @@ public final class SubscriptionHub implements AutoCloseable {
         this.clock = clock;
         this.properties = properties;
         this.metrics = metrics;
-        this.healthChecks = Flux.interval(HEALTH_CHECK).subscribe(i -> active().forEach(UpstreamSubscription::checkProvider));
+        this.healthChecks = Flux.interval(HEALTH_CHECK)
+                .subscribe(i -> active().forEach(UpstreamSubscription::checkProvider));
     }
 
     /** A client's subscription id, and when its upstream subscription is live (notifications flow from then on). */
@@ -95,14 +97,6 @@ public final class SubscriptionHub implements AutoCloseable {
             upstreams.remove(key);
             upstream.stop();
         }
-    }
-
-    /** Upstream subscriptions held now (for tests and views). */
-    public synchronized List<String> describe() {
-        return upstreams.values().stream()
-                .map(u -> u.key().network() + " " + u.key().kind() + " on "
-                        + (u.current() == null ? "(none)" : u.current().name()))
-                .toList();
     }
 
     WebSocketProperties properties() {
@@ -182,7 +176,8 @@ public final class SubscriptionHub implements AutoCloseable {
                 RawJson.of("[\"0x" + Long.toHexString(number) + "\",false]"));
         return router.route(network, List.of(request), false).mapNotNull(result -> {
             UpstreamAnswer answer = result.answers()[0];
-            if (answer == null || answer.isError() || !(JSON.readTree(answer.result().toString()) instanceof ObjectNode block)) {
+            if (answer == null || answer.isError()
+                    || !(JSON.readTree(answer.result().toString()) instanceof ObjectNode block)) {
                 return null;
             }
             // A newHeads notification carries the header only.
@@ -200,7 +195,7 @@ public final class SubscriptionHub implements AutoCloseable {
     }
 
     /** Providers a subscription may go to: those with a ws-url, minus the ones cooling down. */
-    private record WebSocketCandidates(java.util.function.Predicate<Provider> coolingDown) implements SelectionContext {
+    private record WebSocketCandidates(Predicate<Provider> coolingDown) implements SelectionContext {
 
         @Override
         public boolean excluded(Provider provider) {

@@ -78,7 +78,8 @@ final class UpstreamSocket {
         Mono<Void> sending = out.sendObject(frames).then();
         Mono<Void> receiving = in.aggregateFrames(maxFrame).receiveFrames()
                 .doOnNext(this::onFrame)
-                .then(Mono.defer(() -> stopping ? Mono.empty() : Mono.error(new Lost("connection closed by the provider"))));
+                .then(Mono.defer(() -> stopping ? Mono.<Void>empty()
+                        : Mono.error(new Lost("connection closed by the provider"))));
         Mono<Void> silent = Flux.interval(pingInterval)
                 .filter(i -> System.nanoTime() - lastHeard.get() > 3 * pingInterval.toNanos())
                 .next()

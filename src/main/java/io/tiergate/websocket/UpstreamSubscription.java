@@ -25,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class UpstreamSubscription {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The old and the new socket may both still emit for a moment during a switch. */
+    private static final Duration EMIT_RETRY = Duration.ofSeconds(1);
 
     private final SubscriptionKey key;
     private final Network network;
@@ -74,9 +76,12 @@ final class UpstreamSubscription {
     }
 
     void start() {
-        Flux<byte[]> ordered = results.asFlux();
-        delivering = (heads == null ? ordered : ordered.concatMap(json -> heads.accept(header(json)).map(HeadSequencer.Header::json)))
-                .subscribe(this::deliver, error -> log.error("Delivery of {} on {} stopped", key.kind(), network.name(), error));
+        Flux<byte[]> arriving = results.asFlux();
+        // newHeads go through the sequencer one at a time (gap fills included) so clients get them in order.
+        Flux<byte[]> ordered = heads == null ? arriving
+                : arriving.concatMap(json -> heads.accept(header(json)).map(HeadSequencer.Header::json));
+        delivering = ordered.subscribe(this::deliver,
+                error -> log.error("Delivery of {} on {} stopped", key.kind(), network.name(), error));
         running = Flux.defer(this::attempt)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, hub.properties().reconnectMinBackoff())
                         .maxBackoff(hub.properties().reconnectMaxBackoff())
@@ -129,7 +134,7 @@ final class UpstreamSubscription {
         abandon = Sinks.one();
         Sinks.One<Boolean> subscribed = Sinks.one();
         UpstreamSocket socket = new UpstreamSocket(provider, key.params(), hub.properties().pingInterval(),
-                hub.maxFrame(), json -> results.emitNext(json, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))),
+                hub.maxFrame(), json -> results.emitNext(json, Sinks.EmitFailureHandler.busyLooping(EMIT_RETRY)),
                 () -> {
                     onSubscribed(provider);
                     subscribed.tryEmitValue(true);
