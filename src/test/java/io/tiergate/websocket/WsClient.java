@@ -5,7 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +30,8 @@ final class WsClient implements AutoCloseable {
     private static final Pattern NUMBER = Pattern.compile("\"number\":\"0x([0-9a-f]+)\"");
     private static final Pattern RESULT_STRING = Pattern.compile("\"result\":\"([^\"]*)\"");
 
-    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
+    private final Deque<String> passedOver = new ArrayDeque<>();
     final CompletableFuture<int[]> closeCode = new CompletableFuture<>();
     volatile String closeReason;
     private final WebSocket socket;
@@ -73,31 +77,42 @@ final class WsClient implements AutoCloseable {
         return m.group(1);
     }
 
-    /** The first queued (or arriving) message matching, removed from the queue; fails after the timeout. */
-    String take(Predicate<String> matching, Duration timeout) {
+    /**
+     * The first message matching, in arrival order, removed; messages passed over are kept (in order) for later
+     * takes, never put back into the arrival queue, where they could land behind newer messages.
+     */
+    synchronized String take(Predicate<String> matching, Duration timeout) {
+        for (Iterator<String> it = passedOver.iterator(); it.hasNext(); ) {
+            String m = it.next();
+            if (matching.test(m)) {
+                it.remove();
+                return m;
+            }
+        }
         Instant deadline = Instant.now().plus(timeout);
-        List<String> skipped = new ArrayList<>();
         try {
             while (true) {
                 long left = Duration.between(Instant.now(), deadline).toMillis();
-                String m = left <= 0 ? null : messages.poll(left, TimeUnit.MILLISECONDS);
+                String m = left <= 0 ? null : arrived.poll(left, TimeUnit.MILLISECONDS);
                 if (m == null) {
-                    messages.addAll(skipped);
-                    throw new AssertionError("no matching message within " + timeout + "; got " + skipped);
+                    throw new AssertionError("no matching message within " + timeout + "; got " + passedOver);
                 }
                 if (matching.test(m)) {
-                    // Keep the order of what was passed over for later takes.
-                    List<String> rest = new ArrayList<>(skipped);
-                    messages.drainTo(rest);
-                    messages.addAll(rest);
                     return m;
                 }
-                skipped.add(m);
+                passedOver.add(m);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Every message received and not taken yet, in arrival order. */
+    synchronized List<String> untaken() {
+        List<String> all = new ArrayList<>(passedOver);
+        all.addAll(arrived);
+        return all;
     }
 
     /** The next notification of {@code subscriptionId}. */
@@ -149,7 +164,7 @@ final class WsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                messages.add(partial.toString());
+                arrived.add(partial.toString());
                 partial.setLength(0);
             }
             return null;
