@@ -8,6 +8,7 @@ import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.Tier;
 import io.tiergate.routing.RequestRouter;
+import io.tiergate.routing.RouteOptions;
 import io.tiergate.selection.Choice;
 import io.tiergate.selection.SelectionContext;
 import io.tiergate.selection.Selector;
@@ -36,6 +37,10 @@ public final class SubscriptionHub implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration HEALTH_CHECK = Duration.ofSeconds(1);
     private static final RawJson GET_BLOCK = RawJson.of("\"eth_getBlockByNumber\"");
+    private static final int GAP_FETCH_REPEATS = 5;
+    private static final Duration GAP_FETCH_PAUSE = Duration.ofMillis(300);
+    /** Gap fills are recent blocks: never from the answer cache, never into it (a lagging provider's null). */
+    private static final RouteOptions UNCACHED = new RouteOptions(false, false);
 
     private final RequestRouter router;
     private final Selector selector;
@@ -64,7 +69,12 @@ public final class SubscriptionHub implements AutoCloseable {
 
     /** True when some provider of the network has a ws-url, so subscriptions can be served at all. */
     static boolean servesSubscriptions(Network network) {
-        return network.providers().stream().anyMatch(p -> p.definition().wsUrl() != null);
+        return network.providers().stream().anyMatch(SubscriptionHub::canSubscribe);
+    }
+
+    /** A provider with a ws-url whose configured methods do not leave eth_subscribe out. */
+    static boolean canSubscribe(Provider provider) {
+        return provider.definition().wsUrl() != null && provider.methods().allowedByConfiguration("eth_subscribe");
     }
 
     /** Adds a client to the shared subscription for {@code key}, starting it if it is the first. */
@@ -134,7 +144,7 @@ public final class SubscriptionHub implements AutoCloseable {
         Provider best = null;
         for (Provider p : network.providers()) {
             Availability availability = p.availability();
-            if (p.definition().wsUrl() != null && availability != Availability.DRAINED
+            if (canSubscribe(p) && availability != Availability.DRAINED
                     && availability != Availability.MISCONFIGURED
                     && (best == null || failedAt(p) < failedAt(best))) {
                 best = p;
@@ -150,7 +160,7 @@ public final class SubscriptionHub implements AutoCloseable {
     boolean betterProviderExists(Network network, Provider current, boolean currentUnselectable) {
         for (Tier tier : network.tiers()) {
             for (Provider p : tier.providers()) {
-                if (p == current || p.definition().wsUrl() == null) {
+                if (p == current || !canSubscribe(p)) {
                     continue;
                 }
                 Availability availability = p.availability();
@@ -170,11 +180,20 @@ public final class SubscriptionHub implements AutoCloseable {
         return List.copyOf(upstreams.values());
     }
 
-    /** A block's header for filling a newHeads gap, routed like any call (failover included). */
+    /**
+     * A block's header for filling a newHeads gap, routed like any call (failover included). A provider that
+     * has not reached the block answers null; the fetch is then repeated a few times (another provider may be
+     * picked, a lagging one catches up) before the block is left out.
+     */
     private Mono<HeadSequencer.Header> fetchHeader(Network network, long number) {
+        return Mono.defer(() -> fetchHeaderOnce(network, number))
+                .repeatWhenEmpty(GAP_FETCH_REPEATS, repeats -> repeats.delayElements(GAP_FETCH_PAUSE));
+    }
+
+    private Mono<HeadSequencer.Header> fetchHeaderOnce(Network network, long number) {
         JsonRequest request = new JsonRequest(0, RawJson.of("1"), "eth_getBlockByNumber", GET_BLOCK,
                 RawJson.of("[\"0x" + Long.toHexString(number) + "\",false]"));
-        return router.route(network, List.of(request), false).mapNotNull(result -> {
+        return router.route(network, List.of(request), false, UNCACHED).mapNotNull(result -> {
             UpstreamAnswer answer = result.answers()[0];
             if (answer == null || answer.isError()
                     || !(JSON.readTree(answer.result().toString()) instanceof ObjectNode block)) {
@@ -199,7 +218,12 @@ public final class SubscriptionHub implements AutoCloseable {
 
         @Override
         public boolean excluded(Provider provider) {
-            return provider.definition().wsUrl() == null || coolingDown.test(provider);
+            return !canSubscribe(provider) || coolingDown.test(provider);
+        }
+
+        @Override
+        public boolean serves(Provider provider) {
+            return true;
         }
 
         @Override

@@ -108,8 +108,9 @@ class WebSocketFailoverIT extends GatewayTest {
                 .tier("cloud", TestNetwork.provider("cloud_1", cloud1.url()).set("ws-url", cloud1.wsUrl()))
                 .set("timeout", "2s")
                 .register(registry);
-        // Pings every second: a provider that stops answering is given up after three silent seconds.
-        registry.add("tiergate.websocket.ping-interval", () -> "1s");
+        // Pings every 2 s: a provider that stops answering is given up after three silent intervals (6 s). Not
+        // shorter: on a loaded machine a live anvil can go quiet for a few seconds.
+        registry.add("tiergate.websocket.ping-interval", () -> "2s");
     }
 
     @AfterAll
