@@ -235,6 +235,30 @@ class HelmChartTest {
     }
 
     @Test
+    void websocketSettingsReachTheConfigAndAMisspeltOneIsRejected(@TempDir Path tmp) throws IOException {
+        Path values = tmp.resolve("websocket.yaml");
+        Files.writeString(values, """
+                tiergate:
+                  websocket:
+                    outbound-buffer: 8MB
+                    ping-interval: 20s
+                """);
+        Map<String, Object> app = new Yaml().load(applicationYml(render(t -> t.withValuesFile(values))));
+        assertThat((Object) get(app, "tiergate.websocket.outbound-buffer")).isEqualTo("8MB");
+        assertThat((Object) get(app, "tiergate.websocket.ping-interval")).isEqualTo("20s");
+
+        Path misspelt = tmp.resolve("websocket-misspelt.yaml");
+        Files.writeString(misspelt, """
+                tiergate:
+                  websocket:
+                    outbound_buffer: 8MB
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(misspelt)))
+                .hasMessageContaining("/tiergate/websocket")
+                .hasMessageContaining("outbound_buffer");
+    }
+
+    @Test
     void schemaRejectsAMistypedValueNamingTheKey(@TempDir Path tmp) throws IOException {
         Path weight = tmp.resolve("mistyped-weight.yaml");
         Files.writeString(weight, """

@@ -1,0 +1,65 @@
+package io.tiergate.websocket;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.config.TiergateProperties;
+import io.tiergate.metrics.RequestMetrics;
+import io.tiergate.provider.NetworkRegistry;
+import io.tiergate.routing.RequestRouter;
+import io.tiergate.selection.Selector;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/** JSON-RPC over WebSocket on the JSON-RPC port, with shared upstream subscriptions. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "tiergate.websocket.enabled", havingValue = "true", matchIfMissing = true)
+public class WebSocketConfiguration {
+
+    @Bean
+    WebSocketMetrics webSocketMetrics(MeterRegistry registry) {
+        return new WebSocketMetrics(registry);
+    }
+
+    @Bean(destroyMethod = "close")
+    SubscriptionHub subscriptionHub(RequestRouter router, Selector selector, Clock clock,
+            WebSocketProperties properties, WebSocketMetrics metrics) {
+        return new SubscriptionHub(router, selector, clock, properties, metrics);
+    }
+
+    @Bean
+    JsonRpcWebSocketHandler jsonRpcWebSocketHandler(NetworkRegistry networks, RequestRouter router,
+            SubscriptionHub hub, TiergateProperties tiergate, WebSocketProperties properties,
+            WebSocketMetrics metrics, RequestMetrics requestMetrics) {
+        return new JsonRpcWebSocketHandler(networks, new ClientRequests(router, hub, requestMetrics,
+                tiergate.maxBatchSize(), properties.maxSubscriptionsPerConnection()), properties, metrics);
+    }
+
+    @Bean
+    WebSocketShutdown webSocketShutdown(JsonRpcWebSocketHandler handler) {
+        return new WebSocketShutdown(handler);
+    }
+
+    @Bean
+    UpgradeHandlerMapping webSocketUpgradeMapping(JsonRpcWebSocketHandler handler) {
+        return new UpgradeHandlerMapping(handler);
+    }
+
+    /** WebFlux's own WebSocketHandlerAdapter takes this service: client frames are capped at max-message-size. */
+    @Bean
+    WebFluxConfigurer webSocketFrameLimit(WebSocketProperties properties) {
+        int maxFrame = (int) properties.maxMessageSize().toBytes();
+        return new WebFluxConfigurer() {
+            @Override
+            public WebSocketService getWebSocketService() {
+                return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+                        () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+            }
+        };
+    }
+}
