@@ -265,10 +265,13 @@ class AdminUnderLoadIT extends GatewayTest {
         private void run() {
             while (budget.getAndDecrement() > 0) {
                 int id = ids.incrementAndGet();
-                String method = id % 2 == 0 ? "eth_blockNumber" : "eth_chainId";
+                // Every request its own account: identical reads would be coalesced, and a request could then
+                // share a call that started on a provider just before the admin change.
+                String method = id % 2 == 0 ? "eth_getBalance" : "eth_getTransactionCount";
+                String params = "[\"0x" + String.format("%040x", id) + "\",\"latest\"]";
                 long sent = System.nanoTime();
                 try {
-                    JsonRpcClient.Response response = rpc(request(id, method, "[]"));
+                    JsonRpcClient.Response response = rpc(request(id, method, params));
                     samples.add(new Sample(id, sent, System.nanoTime(), response.status(),
                             response.header("X-Tiergate-Provider"), response.body(), null));
                 } catch (RuntimeException e) {
