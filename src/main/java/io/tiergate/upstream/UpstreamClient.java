@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.tiergate.provider.ProviderDefinition;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -26,15 +27,13 @@ public final class UpstreamClient implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-    /** A string, not a URI: reactor-netty parses it itself and accepts host names with underscores. */
-    private final String url;
     private final ConnectionProvider pool;
-    private final HttpClient http;
+    /** POST to the provider's URL, configured once: each configuring call on an HttpClient copies its configuration. */
+    private final HttpClient.RequestSender sender;
     private final Clock clock;
     private final long maxResponseBytes;
 
     public UpstreamClient(ProviderDefinition provider, long maxResponseBytes, Clock clock) {
-        this.url = provider.url().toString();
         this.clock = clock;
         this.maxResponseBytes = maxResponseBytes;
         this.pool = ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name())
@@ -55,13 +54,16 @@ public final class UpstreamClient implements AutoCloseable {
                     provider.headers().forEach(h::set);
                 });
         // HTTP/2 is negotiated through ALPN, so only where TLS is spoken.
-        this.http = tls ? client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure() : client;
+        HttpClient http = tls ? client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure() : client;
+        // A parsed URI spares reactor-netty a regex parse of the URL on every request; a host java.net.URI
+        // cannot read (a name with underscores) goes as a string, which reactor-netty parses itself.
+        URI url = provider.url();
+        this.sender = url.getHost() != null ? http.post().uri(url) : http.post().uri(url.toString());
     }
 
     /** Posts one JSON-RPC body; errors with the transport failure, or times out after {@code timeout}. */
     public Mono<UpstreamResponse> post(byte[] body, Duration timeout) {
-        return http.post()
-                .uri(url)
+        return sender
                 .send((request, outbound) -> {
                     request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                     return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
