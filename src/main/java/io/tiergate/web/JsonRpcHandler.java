@@ -17,6 +17,7 @@ import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.routing.GatewayError;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.routing.RoutingResult;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import lombok.extern.slf4j.Slf4j;
@@ -39,6 +40,9 @@ import reactor.core.publisher.Mono;
 public class JsonRpcHandler {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] CLOSE = {'}'};
+    /** From this size on a result is sent from the provider's bytes; below, one small copy beats three buffers. */
+    private static final int UNCOPIED_RESULT_BYTES = 16 * 1024;
     private static final String PROVIDER_HEADER = "X-Tiergate-Provider";
     private static final String TIER_HEADER = "X-Tiergate-Tier";
     private static final String ATTEMPTS_HEADER = "X-Tiergate-Attempts";
@@ -111,7 +115,7 @@ public class JsonRpcHandler {
             if (out.body() == null) {
                 return Replies.empty(response, HttpStatus.NO_CONTENT);
             }
-            return Replies.json(response, HttpStatus.valueOf(out.status()), out.body());
+            return Replies.json(response, HttpStatus.valueOf(out.status()), out.body().view());
         });
     }
 
@@ -139,14 +143,26 @@ public class JsonRpcHandler {
                 return Replies.empty(response, HttpStatus.NO_CONTENT);
             }
             if (answer != null) {
-                JsonBytes out = new JsonBytes(answer.isError() ? 256 : answer.result().length() + 64);
-                ResponseWriter.writeAnswer(out, request.id() == null ? RawJson.NULL : request.id(), answer);
-                return Replies.json(response, HttpStatus.OK, out.toByteArray());
+                return answer(response, request.id() == null ? RawJson.NULL : request.id(), answer);
             }
             JsonBytes out = new JsonBytes(512);
             JsonRpcError.write(out, request.id(), gatewayError.code(), gatewayError.message(), gatewayError.data());
-            return Replies.json(response, HttpStatus.valueOf(gatewayError.httpStatus()), out.toByteArray());
+            return Replies.json(response, HttpStatus.valueOf(gatewayError.httpStatus()), out.view());
         });
+    }
+
+    /** A large result goes out between its envelope's head and tail as the provider sent it, not copied. */
+    private static Mono<Void> answer(ServerHttpResponse response, RawJson clientId, UpstreamAnswer answer) {
+        RawJson result = answer.result();
+        if (result == null || result.length() < UNCOPIED_RESULT_BYTES) {
+            JsonBytes out = new JsonBytes(result == null ? 256 : result.length() + 64);
+            ResponseWriter.writeAnswer(out, clientId, answer);
+            return Replies.json(response, HttpStatus.OK, out.view());
+        }
+        JsonBytes head = new JsonBytes(64 + clientId.length());
+        ResponseWriter.writeResultHead(head, clientId);
+        return Replies.json(response, HttpStatus.OK, head.view(),
+                ByteBuffer.wrap(result.source(), result.start(), result.length()), ByteBuffer.wrap(CLOSE));
     }
 
     private void observe(Network network, ParsedBody parsed, List<JsonRequest> denied, RoutingResult result,
