@@ -71,7 +71,8 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Posts one JSON-RPC body; errors with the transport failure, or times out after {@code timeout}. */
     public Mono<UpstreamResponse> post(byte[] body, Duration timeout) {
-        return pools.sender()
+        LoopLocalPools.Lane lane = pools.lane();
+        return lane.sender()
                 .send((request, outbound) -> {
                     request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                     return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
@@ -96,7 +97,7 @@ public final class UpstreamClient implements AutoCloseable {
                             .map(bytes -> new UpstreamResponse(status, retryAfter, bytes));
                 })
                 .next()
-                .timeout(timeout);
+                .timeout(timeout, lane.timer());
     }
 
     private Duration retryAfter(HttpHeaders headers) {
