@@ -1,5 +1,6 @@
 package io.tiergate.jsonrpc;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import tools.jackson.core.io.JsonStringEncoder;
@@ -80,6 +81,11 @@ public final class JsonBytes {
 
     public int size() {
         return size;
+    }
+
+    /** The bytes written so far, not copied: for handing the finished body to the response. */
+    public ByteBuffer view() {
+        return ByteBuffer.wrap(buf, 0, size);
     }
 
     public byte[] toByteArray() {

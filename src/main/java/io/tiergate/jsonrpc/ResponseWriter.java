@@ -7,10 +7,13 @@ public final class ResponseWriter {
     }
 
     public static void writeAnswer(JsonBytes out, RawJson clientId, UpstreamAnswer answer) {
-        out.ascii("{\"jsonrpc\":\"2.0\",\"id\":").write(clientId);
         if (!answer.isError()) {
-            out.ascii(",\"result\":").write(answer.result());
-        } else if (isObject(answer.error())) {
+            writeResultHead(out, clientId);
+            out.write(answer.result()).writeByte('}');
+            return;
+        }
+        out.ascii("{\"jsonrpc\":\"2.0\",\"id\":").write(clientId);
+        if (isObject(answer.error())) {
             out.ascii(",\"error\":").write(answer.error());
         } else {
             // The provider sent a bare string as its error: give the client a proper error object.
@@ -19,6 +22,14 @@ public final class ResponseWriter {
                     .writeByte('}');
         }
         out.writeByte('}');
+    }
+
+    /**
+     * An answer with a result is this head, the result's bytes, and a closing brace: written in three pieces,
+     * a large result goes to the client without being copied.
+     */
+    public static void writeResultHead(JsonBytes out, RawJson clientId) {
+        out.ascii("{\"jsonrpc\":\"2.0\",\"id\":").write(clientId).ascii(",\"result\":");
     }
 
     private static boolean isObject(RawJson raw) {

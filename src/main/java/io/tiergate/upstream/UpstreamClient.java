@@ -30,41 +30,51 @@ public final class UpstreamClient implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-    /** A string, not a URI: reactor-netty parses it itself and accepts host names with underscores. */
-    private final String url;
-    private final ConnectionProvider pool;
-    private final HttpClient http;
+    /** Connections per provider, at most, and calls waiting for one. */
+    private static final int MAX_CONNECTIONS = 1024;
+    private static final int MAX_PENDING = 4096;
+
+    private final LoopLocalPools pools;
     private final Clock clock;
     private final long maxResponseBytes;
 
     public UpstreamClient(ProviderDefinition provider, long maxResponseBytes, Clock clock) {
-        this.url = withoutUserInfo(provider.url());
         this.clock = clock;
         this.maxResponseBytes = maxResponseBytes;
-        this.pool = ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name())
-                .maxConnections(1024)
-                .pendingAcquireMaxCount(4096)
-                .maxIdleTime(Duration.ofSeconds(30))
-                .maxLifeTime(Duration.ofMinutes(10))
-                .evictInBackground(Duration.ofSeconds(30))
-                .build();
         boolean tls = "https".equalsIgnoreCase(provider.url().getScheme());
         long connectTimeout = Math.min(provider.timeout().toMillis(), MAX_CONNECT_TIMEOUT.toMillis());
-        HttpClient client = HttpClient.create(pool)
-                .compress(true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout)
-                .headers(h -> {
-                    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-                    h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
-                    String basic = basicAuthorization(provider.url());
-                    if (basic != null) {
-                        h.set(HttpHeaderNames.AUTHORIZATION, basic);
+        // A parsed URI spares reactor-netty a regex parse of the URL on every request; a host java.net.URI
+        // cannot read (a name with underscores) goes as a string, which reactor-netty parses itself.
+        URI url = URI.create(withoutUserInfo(provider.url()));
+        String basic = basicAuthorization(provider.url());
+        this.pools = new LoopLocalPools(
+                (i, count) -> ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name() + "-" + i)
+                        .maxConnections(Math.max(1, MAX_CONNECTIONS / count))
+                        .pendingAcquireMaxCount(Math.max(1, MAX_PENDING / count))
+                        .maxIdleTime(Duration.ofSeconds(30))
+                        .maxLifeTime(Duration.ofMinutes(10))
+                        .evictInBackground(Duration.ofSeconds(30))
+                        .build(),
+                client -> {
+                    HttpClient http = client
+                            .compress(true)
+                            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout)
+                            .headers(h -> {
+                                h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                                h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+                                if (basic != null) {
+                                    h.set(HttpHeaderNames.AUTHORIZATION, basic);
+                                }
+                                // Configured headers win, an Authorization header included.
+                                provider.headers().forEach(h::set);
+                            });
+                    // HTTP/2 is negotiated through ALPN, so only where TLS is spoken.
+                    if (tls) {
+                        http = http.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure();
                     }
-                    // Configured headers win, an Authorization header included.
-                    provider.headers().forEach(h::set);
+                    // Configured once: each configuring call on an HttpClient copies its configuration.
+                    return url.getHost() != null ? http.post().uri(url) : http.post().uri(url.toString());
                 });
-        // HTTP/2 is negotiated through ALPN, so only where TLS is spoken.
-        this.http = tls ? client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure() : client;
     }
 
     /**
@@ -101,8 +111,8 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Posts one JSON-RPC body; errors with the transport failure, or times out after {@code timeout}. */
     public Mono<UpstreamResponse> post(byte[] body, Duration timeout) {
-        return http.post()
-                .uri(url)
+        LoopLocalPools.Lane lane = pools.lane();
+        return lane.sender()
                 .send((request, outbound) -> {
                     request.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
                     return outbound.send(Mono.just(Unpooled.wrappedBuffer(body)));
@@ -127,7 +137,7 @@ public final class UpstreamClient implements AutoCloseable {
                             .map(bytes -> new UpstreamResponse(status, retryAfter, bytes));
                 })
                 .next()
-                .timeout(timeout);
+                .timeout(timeout, lane.timer());
     }
 
     private Duration retryAfter(HttpHeaders headers) {
@@ -150,6 +160,6 @@ public final class UpstreamClient implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.disposeLater().subscribe();
+        pools.close();
     }
 }

@@ -1,8 +1,8 @@
 package io.tiergate.web;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
  * Content types a JSON-RPC body may arrive with. Lenient on purpose: curl's default form type and
@@ -14,9 +14,14 @@ final class ContentTypes {
     }
 
     /** A Content-Type header that does not even parse counts as not acceptable (415), never as a failure. */
-    static boolean acceptable(ServerRequest request) {
+    static boolean acceptable(HttpHeaders headers) {
+        String raw = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+        if (raw == null || raw.isEmpty() || raw.equalsIgnoreCase("application/json")) {
+            // Nearly every client sends exactly this: no need to parse it.
+            return true;
+        }
         try {
-            return acceptable(request.headers().contentType().orElse(null));
+            return acceptable(MediaType.parseMediaType(raw));
         } catch (InvalidMediaTypeException malformed) {
             return false;
         }

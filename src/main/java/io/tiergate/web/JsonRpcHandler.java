@@ -18,27 +18,32 @@ import io.tiergate.routing.GatewayError;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.routing.RouteOptions;
 import io.tiergate.routing.RoutingResult;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyExtractors;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
  * Reads a client body (bounded), answers bad input and denied methods itself, routes the rest and
- * writes the answers back under the client's own ids.
+ * writes the answers back under the client's own ids, as bytes straight onto the response.
  */
+@Slf4j
 @Component
 public class JsonRpcHandler {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final byte[] CLOSE = {'}'};
+    /** From this size on a result is sent from the provider's bytes; below, one small copy beats three buffers. */
+    private static final int UNCOPIED_RESULT_BYTES = 16 * 1024;
     private static final String PROVIDER_HEADER = "X-Tiergate-Provider";
     private static final String TIER_HEADER = "X-Tiergate-Tier";
     private static final String ATTEMPTS_HEADER = "X-Tiergate-Attempts";
@@ -63,45 +68,39 @@ public class JsonRpcHandler {
         this.routingHeaders = properties.routingHeaders();
     }
 
-    public Mono<ServerResponse> handleDefault(ServerRequest request) {
-        return handle(request, networks.defaultNetwork());
-    }
-
-    public Mono<ServerResponse> handleNamed(ServerRequest request) {
-        String name = request.pathVariable("network");
-        Network network = networks.find(name);
+    /** {@code networkName}: the {network} of the path, or null for the default network. */
+    public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response, String networkName) {
+        Network network = networkName == null ? networks.defaultNetwork() : networks.find(networkName);
         if (network == null) {
-            return error(HttpStatus.NOT_FOUND, JsonRpcError.UNKNOWN_NETWORK,
-                    "unknown network '" + RoutingResultWriter.clip(name) + "'");
+            return error(response, HttpStatus.NOT_FOUND, JsonRpcError.UNKNOWN_NETWORK,
+                    "unknown network '" + RoutingResultWriter.clip(networkName) + "'");
         }
-        return handle(request, network);
-    }
-
-    private Mono<ServerResponse> handle(ServerRequest request, Network network) {
-        if (!ContentTypes.acceptable(request)) {
-            return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, JsonRpcError.INVALID_REQUEST,
+        HttpHeaders headers = request.getHeaders();
+        if (!ContentTypes.acceptable(headers)) {
+            return error(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, JsonRpcError.INVALID_REQUEST,
                     "unsupported content type: send application/json");
         }
-        if (request.headers().contentLength().orElse(0) > maxRequestBytes) {
-            return tooLarge();
+        if (headers.getContentLength() > maxRequestBytes) {
+            return tooLarge(response);
         }
         long start = System.nanoTime();
-        RouteOptions options = RouteOptions.fromHeaders(request.headers().header("Cache-Control"),
-                request.headers().header("Pragma"));
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxRequestBytes)
+        RouteOptions options = RouteOptions.fromHeaders(headers.getOrEmpty("Cache-Control"), headers.getOrEmpty("Pragma"));
+        return DataBufferUtils.join(request.getBody(), maxRequestBytes)
                 .map(JsonRpcHandler::drain)
                 .defaultIfEmpty(EMPTY)
-                .flatMap(body -> serve(network, body, start, options))
-                .onErrorResume(DataBufferLimitException.class, e -> tooLarge());
+                .flatMap(body -> serve(network, body, start, options, response))
+                .onErrorResume(DataBufferLimitException.class, e -> tooLarge(response))
+                .onErrorResume(e -> failed(response, e));
     }
 
-    private Mono<ServerResponse> serve(Network network, byte[] body, long start, RouteOptions options) {
+    private Mono<Void> serve(Network network, byte[] body, long start, RouteOptions options,
+            ServerHttpResponse response) {
         ParsedBody parsed;
         try {
             parsed = parser.parse(body);
         } catch (BadRequestException e) {
             metrics.request(network.name(), "other", "invalid");
-            return error(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+            return error(response, HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
         }
         List<JsonRequest> forward = new ArrayList<>(parsed.requests().size());
         List<JsonRequest> denied = new ArrayList<>(0);
@@ -109,7 +108,7 @@ public class JsonRpcHandler {
             (network.policy().isAllowed(r.method()) ? forward : denied).add(r);
         }
         if (!parsed.batch()) {
-            return single(network, parsed, forward, denied, start, options);
+            return single(network, parsed, forward, denied, start, options, response);
         }
         Mono<RoutingResult> routed = forward.isEmpty() ? Mono.just(RoutingResultWriter.EMPTY)
                 : router.route(network, forward, true, options);
@@ -117,47 +116,56 @@ public class JsonRpcHandler {
             observe(network, parsed, denied, result, "batch", start);
             RoutingResultWriter.Batch out = RoutingResultWriter.batch(parsed, result, denied);
             if (out.body() == null) {
-                return ServerResponse.noContent().build();
+                return Replies.empty(response, HttpStatus.NO_CONTENT);
             }
-            return json(HttpStatus.valueOf(out.status())).bodyValue(out.body());
+            return Replies.json(response, HttpStatus.valueOf(out.status()), out.body().view());
         });
     }
 
-    private Mono<ServerResponse> single(Network network, ParsedBody parsed, List<JsonRequest> forward,
-            List<JsonRequest> denied, long start, RouteOptions options) {
+    private Mono<Void> single(Network network, ParsedBody parsed, List<JsonRequest> forward,
+            List<JsonRequest> denied, long start, RouteOptions options, ServerHttpResponse response) {
         if (!parsed.invalid().isEmpty()) {
             InvalidRequest invalid = parsed.invalid().get(0);
             metrics.request(network.name(), "other", "invalid");
-            return json(HttpStatus.BAD_REQUEST)
-                    .bodyValue(JsonRpcError.single(invalid.id(), JsonRpcError.INVALID_REQUEST, invalid.reason()));
+            return Replies.json(response, HttpStatus.BAD_REQUEST,
+                    JsonRpcError.single(invalid.id(), JsonRpcError.INVALID_REQUEST, invalid.reason()));
         }
         if (!denied.isEmpty()) {
             JsonRequest r = denied.get(0);
             metrics.request(network.name(), r.method(), "denied");
-            return json(HttpStatus.FORBIDDEN).bodyValue(JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
-                    "method not allowed: " + RoutingResultWriter.clip(r.method())));
+            return Replies.json(response, HttpStatus.FORBIDDEN, JsonRpcError.single(r.id(),
+                    JsonRpcError.METHOD_NOT_FOUND, "method not allowed: " + RoutingResultWriter.clip(r.method())));
         }
         JsonRequest request = forward.get(0);
         return router.route(network, forward, false, options).flatMap(result -> {
             observe(network, parsed, denied, result, metrics.method(request.method()), start);
             UpstreamAnswer answer = result.answers()[0];
             GatewayError gatewayError = result.errors()[0];
-            ServerResponse.BodyBuilder response;
+            routingHeaders(response, result);
             if (request.isNotification() && gatewayError == null) {
-                return withRoutingHeaders(ServerResponse.status(HttpStatus.NO_CONTENT), result).build();
+                return Replies.empty(response, HttpStatus.NO_CONTENT);
             }
-            JsonBytes out;
             if (answer != null) {
-                out = new JsonBytes(answer.isError() ? 256 : answer.result().length() + 64);
-                ResponseWriter.writeAnswer(out, request.id() == null ? RawJson.NULL : request.id(), answer);
-                response = json(HttpStatus.OK);
-            } else {
-                out = new JsonBytes(512);
-                JsonRpcError.write(out, request.id(), gatewayError.code(), gatewayError.message(), gatewayError.data());
-                response = json(HttpStatus.valueOf(gatewayError.httpStatus()));
+                return answer(response, request.id() == null ? RawJson.NULL : request.id(), answer);
             }
-            return withRoutingHeaders(response, result).bodyValue(out.toByteArray());
+            JsonBytes out = new JsonBytes(512);
+            JsonRpcError.write(out, request.id(), gatewayError.code(), gatewayError.message(), gatewayError.data());
+            return Replies.json(response, HttpStatus.valueOf(gatewayError.httpStatus()), out.view());
         });
+    }
+
+    /** A large result goes out between its envelope's head and tail as the provider sent it, not copied. */
+    private static Mono<Void> answer(ServerHttpResponse response, RawJson clientId, UpstreamAnswer answer) {
+        RawJson result = answer.result();
+        if (result == null || result.length() < UNCOPIED_RESULT_BYTES) {
+            JsonBytes out = new JsonBytes(result == null ? 256 : result.length() + 64);
+            ResponseWriter.writeAnswer(out, clientId, answer);
+            return Replies.json(response, HttpStatus.OK, out.view());
+        }
+        JsonBytes head = new JsonBytes(64 + clientId.length());
+        ResponseWriter.writeResultHead(head, clientId);
+        return Replies.json(response, HttpStatus.OK, head.view(),
+                ByteBuffer.wrap(result.source(), result.start(), result.length()), ByteBuffer.wrap(CLOSE));
     }
 
     private void observe(Network network, ParsedBody parsed, List<JsonRequest> denied, RoutingResult result,
@@ -191,28 +199,33 @@ public class JsonRpcHandler {
         return answer.isError() ? "error" : "success";
     }
 
-    private ServerResponse.BodyBuilder withRoutingHeaders(ServerResponse.BodyBuilder response, RoutingResult result) {
+    private void routingHeaders(ServerHttpResponse response, RoutingResult result) {
         if (routingHeaders) {
-            response.header(ATTEMPTS_HEADER, Integer.toString(result.attempts()));
+            HttpHeaders headers = response.getHeaders();
+            headers.set(ATTEMPTS_HEADER, Integer.toString(result.attempts()));
             if (result.answeredBy() != null) {
-                response.header(PROVIDER_HEADER, result.answeredBy().name());
-                response.header(TIER_HEADER, result.answeredBy().tier());
+                headers.set(PROVIDER_HEADER, result.answeredBy().name());
+                headers.set(TIER_HEADER, result.answeredBy().tier());
             }
         }
-        return response;
     }
 
-    private Mono<ServerResponse> tooLarge() {
-        return error(HttpStatus.CONTENT_TOO_LARGE, JsonRpcError.INVALID_REQUEST,
+    private Mono<Void> tooLarge(ServerHttpResponse response) {
+        return error(response, HttpStatus.CONTENT_TOO_LARGE, JsonRpcError.INVALID_REQUEST,
                 "request body larger than " + maxRequestSizeText);
     }
 
-    private static Mono<ServerResponse> error(HttpStatus status, int code, String message) {
-        return json(status).bodyValue(JsonRpcError.single(RawJson.NULL, code, message));
+    /** A bug or a broken connection: the client gets a JSON-RPC error while the response can still carry one. */
+    private static Mono<Void> failed(ServerHttpResponse response, Throwable e) {
+        if (response.isCommitted()) {
+            return Mono.error(e);
+        }
+        log.error("JSON-RPC request failed", e);
+        return error(response, HttpStatus.INTERNAL_SERVER_ERROR, JsonRpcError.INTERNAL_ERROR, "internal error");
     }
 
-    private static ServerResponse.BodyBuilder json(HttpStatus status) {
-        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON);
+    private static Mono<Void> error(ServerHttpResponse response, HttpStatus status, int code, String message) {
+        return Replies.json(response, status, JsonRpcError.single(RawJson.NULL, code, message));
     }
 
     private static byte[] drain(DataBuffer buffer) {

@@ -19,7 +19,7 @@ final class RoutingResultWriter {
     private static final int MAX_ECHO = 64;
 
     /** {@code body} is null when every item was a notification: nothing is returned for those. */
-    record Batch(int status, byte[] body) {
+    record Batch(int status, JsonBytes body) {
     }
 
     private RoutingResultWriter() {
@@ -87,7 +87,7 @@ final class RoutingResultWriter {
         }
         out.writeByte(']');
         // A batch where nothing got an answer fails as a whole; otherwise per-item errors suffice.
-        return new Batch(anyAnswer || gatewayStatus == 0 ? 200 : gatewayStatus, out.toByteArray());
+        return new Batch(anyAnswer || gatewayStatus == 0 ? 200 : gatewayStatus, out);
     }
 
     /** Client text echoed in an error message, cut to a sane length. */
