@@ -1,14 +1,13 @@
 package io.tiergate.web;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,24 +23,23 @@ final class Replies {
         return json(response, status, ByteBuffer.wrap(body));
     }
 
-    /** The body is {@code parts} one after the other; on Netty they go out as one composite buffer. */
+    /**
+     * The body is {@code parts} one after the other, written as separate buffers: Netty copies each heap buffer
+     * straight into the socket's direct buffer, while a composite of several would first be merged on the heap.
+     */
     static Mono<Void> json(ServerHttpResponse response, HttpStatusCode status, ByteBuffer... parts) {
         DataBufferFactory factory = response.bufferFactory();
-        DataBuffer body;
-        if (parts.length == 1) {
-            body = factory.wrap(parts[0]);
-        } else {
-            List<DataBuffer> buffers = new ArrayList<>(parts.length);
-            for (ByteBuffer part : parts) {
-                buffers.add(factory.wrap(part));
-            }
-            body = factory.join(buffers);
+        DataBuffer[] buffers = new DataBuffer[parts.length];
+        long length = 0;
+        for (int i = 0; i < parts.length; i++) {
+            buffers[i] = factory.wrap(parts[i]);
+            length += parts[i].remaining();
         }
         response.setStatusCode(status);
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
-        headers.setContentLength(body.readableByteCount());
-        return response.writeWith(Mono.just(body));
+        headers.setContentLength(length);
+        return response.writeWith(parts.length == 1 ? Mono.just(buffers[0]) : Flux.fromArray(buffers));
     }
 
     static Mono<Void> empty(ServerHttpResponse response, HttpStatusCode status) {
