@@ -65,9 +65,14 @@ final class ChaosReport {
         return new Judged(o, phase, false, clear);
     }
 
-    /** Whether the request was in flight at any moment while no provider was usable. */
+    /**
+     * Whether the request was in flight while no provider was usable, or was sent within one provider timeout after
+     * the nodes returned: with every breaker open, a request gets one last-resort call, which can still meet a
+     * connection opened to a frozen node before it resumed.
+     */
     private boolean overlapsTotalOutage(Outcome o) {
-        return o.endNanos() >= script.totalOutageNanos() && o.sentNanos() < script.allBackNanos();
+        return o.endNanos() >= script.totalOutageNanos()
+                && o.sentNanos() < script.allBackNanos() + ChaosUnderLoadIT.PROVIDER_TIMEOUT.toNanos();
     }
 
     List<Judged> hanging() {
