@@ -51,7 +51,7 @@ public final class AnswerCache {
             return false;
         }
         // A copy: the slice's array is the provider's whole body.
-        cache.put(key, Arrays.copyOfRange(result.source(), result.start(), result.end()));
+        cache.put(key.owned(), Arrays.copyOfRange(result.source(), result.start(), result.end()));
         return true;
     }
 
