@@ -1,6 +1,7 @@
 package io.tiergate.routing;
 
 import io.tiergate.jsonrpc.JsonRequest;
+import io.tiergate.jsonrpc.JsonRpcError;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.provider.Provider;
 import java.util.List;
@@ -11,4 +12,22 @@ import java.util.List;
  */
 public record RoutingResult(List<JsonRequest> requests, UpstreamAnswer[] answers, GatewayError[] errors,
         Provider answeredBy, int attempts) {
+
+    /** The {@code tiergate_requests} outcome label of request {@code i}. */
+    public String outcome(int i) {
+        GatewayError error = errors[i];
+        if (error != null) {
+            return switch (error.code()) {
+                case JsonRpcError.DEADLINE_EXCEEDED -> "deadline";
+                case JsonRpcError.TRANSACTION_NOT_RETRIED -> "not_retried";
+                case JsonRpcError.RESPONSE_TOO_LARGE -> "too_large";
+                default -> "no_provider";
+            };
+        }
+        UpstreamAnswer answer = answers[i];
+        if (answer == null) {
+            return "notification";
+        }
+        return answer.isError() ? "error" : "success";
+    }
 }

@@ -29,6 +29,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -90,7 +91,7 @@ public class JsonRpcHandler {
                 .defaultIfEmpty(EMPTY)
                 .flatMap(body -> serve(network, body, start, options, response))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge(response))
-                .onErrorResume(e -> failed(response, e));
+                .onErrorResume(e -> failed(network, response, e));
     }
 
     private Mono<Void> serve(Network network, byte[] body, long start, RouteOptions options,
@@ -179,24 +180,9 @@ public class JsonRpcHandler {
         }
         List<JsonRequest> routed = result.requests();
         for (int i = 0; i < routed.size(); i++) {
-            metrics.request(name, routed.get(i).method(), outcome(routed.get(i), result.answers()[i], result.errors()[i]));
+            metrics.request(name, routed.get(i).method(), result.outcome(i));
         }
         metrics.completed(name, methodLabel, System.nanoTime() - start, result.attempts());
-    }
-
-    private static String outcome(JsonRequest request, UpstreamAnswer answer, GatewayError error) {
-        if (error != null) {
-            return switch (error.code()) {
-                case JsonRpcError.DEADLINE_EXCEEDED -> "deadline";
-                case JsonRpcError.TRANSACTION_NOT_RETRIED -> "not_retried";
-                case JsonRpcError.RESPONSE_TOO_LARGE -> "too_large";
-                default -> "no_provider";
-            };
-        }
-        if (answer == null) {
-            return "notification";
-        }
-        return answer.isError() ? "error" : "success";
     }
 
     private void routingHeaders(ServerHttpResponse response, RoutingResult result) {
@@ -216,7 +202,13 @@ public class JsonRpcHandler {
     }
 
     /** A bug or a broken connection: the client gets a JSON-RPC error while the response can still carry one. */
-    private static Mono<Void> failed(ServerHttpResponse response, Throwable e) {
+    private Mono<Void> failed(Network network, ServerHttpResponse response, Throwable e) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // Nobody is left to answer: not a server error, and no stack trace per vanished client.
+            metrics.request(network.name(), "other", "client_gone");
+            log.debug("Client of network {} went away before its answer: {}", network.name(), e.toString());
+            return Mono.empty();
+        }
         if (response.isCommitted()) {
             return Mono.error(e);
         }

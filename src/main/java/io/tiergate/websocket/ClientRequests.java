@@ -166,24 +166,9 @@ final class ClientRequests {
     private void observe(Network network, RoutingResult result, String methodLabel, long start) {
         List<JsonRequest> routed = result.requests();
         for (int i = 0; i < routed.size(); i++) {
-            metrics.request(network.name(), routed.get(i).method(), outcome(result.answers()[i], result.errors()[i]));
+            metrics.request(network.name(), routed.get(i).method(), result.outcome(i));
         }
         metrics.completed(network.name(), methodLabel, System.nanoTime() - start, result.attempts());
-    }
-
-    private static String outcome(UpstreamAnswer answer, GatewayError error) {
-        if (error != null) {
-            return switch (error.code()) {
-                case JsonRpcError.DEADLINE_EXCEEDED -> "deadline";
-                case JsonRpcError.TRANSACTION_NOT_RETRIED -> "not_retried";
-                case JsonRpcError.RESPONSE_TOO_LARGE -> "too_large";
-                default -> "no_provider";
-            };
-        }
-        if (answer == null) {
-            return "notification";
-        }
-        return answer.isError() ? "error" : "success";
     }
 
     private static void fill(byte[][] slots, RoutingResult result) {

@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
  *
  * @param enabled                         false: no WebSocket upgrade, the JSON-RPC paths serve HTTP POST only
  * @param maxSubscriptionsPerConnection   eth_subscribe beyond this on one connection gets an error
- * @param maxMessageSize                  largest client message (frame payload); larger closes the connection (1009)
+ * @param maxMessageSize                  largest client message (frame payload); larger closes the connection (1009, or without a status)
  * @param outboundBuffer                  bytes queued for a client that does not read; past it the client is closed
  * @param pingInterval                    ping frames to clients and providers; a provider silent for three is dropped
  * @param reconnectMinBackoff             first wait before resubscribing when no provider took the subscription
