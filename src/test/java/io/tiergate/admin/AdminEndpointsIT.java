@@ -1,5 +1,6 @@
 package io.tiergate.admin;
 
+import static io.tiergate.testsupport.Eventually.await;
 import static io.tiergate.admin.AdminRequests.bearer;
 import static io.tiergate.admin.AdminRequests.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,6 @@ import io.tiergate.testsupport.AnvilNode;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.JsonRpcClient;
 import io.tiergate.testsupport.TestNetwork;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -686,21 +684,6 @@ class AdminEndpointsIT extends GatewayTest {
         if (mentions != null) {
             assertThat(body.path("error").asString() + " " + body.path("detail").asString()).as(reply.body())
                     .contains(mentions);
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition, Supplier<String> lastSeen) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what + "; last seen: " + lastSeen.get());
-            }
-            try {
-                Thread.sleep(20); // polling a condition, not waiting for time to pass
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.tiergate.admin;
 
+import static io.tiergate.testsupport.Eventually.await;
 import static io.tiergate.admin.AdminRequests.bearer;
 import static io.tiergate.admin.AdminRequests.send;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,9 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -351,20 +350,5 @@ class AdminUnderLoadIT extends GatewayTest {
         Reply reply = admin(HttpMethod.GET, PROVIDERS + "/" + name, null);
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return reply.json();
-    }
-
-    static void await(String what, BooleanSupplier condition, Supplier<String> lastSeen) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what + "; last seen: " + lastSeen.get());
-            }
-            try {
-                Thread.sleep(5); // polling a condition, not waiting for time to pass
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tiergate.health;
 
+import io.tiergate.testsupport.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -85,18 +86,6 @@ final class HealthEndpoints {
 
     /** Polls {@code condition} until it holds or {@link #DEADLINE} passes. */
     static void await(String what, BooleanSupplier condition, Supplier<String> lastSeen) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + DEADLINE.toSeconds() + " s waiting until " + what
-                        + "; last seen: " + lastSeen.get());
-            }
-            try {
-                Thread.sleep(20); // polling a condition, not waiting for time to pass
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting until " + what, e);
-            }
-        }
+        Eventually.await(what, condition, lastSeen, DEADLINE);
     }
 }

@@ -1,5 +1,6 @@
 package io.tiergate.routing;
 
+import static io.tiergate.testsupport.Eventually.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -17,7 +18,6 @@ import io.tiergate.testsupport.TestNetwork;
 import io.tiergate.transaction.TransactionHash;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -277,19 +277,5 @@ class BroadcastIT extends GatewayTest {
     private static String result(String body) {
         Matcher m = RESULT.matcher(body);
         return m.find() ? m.group(1) : null;
-    }
-
-    /** Polls a condition with a deadline (a background call's effect), never a fixed wait. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("timed out waiting for: " + what).isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
