@@ -9,6 +9,7 @@ import io.tiergate.config.NetworkDefinitions;
 import io.tiergate.config.ProviderProperties;
 import io.tiergate.config.TiergateProperties;
 import io.tiergate.provider.AdminState;
+import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.Provider;
@@ -40,16 +41,18 @@ public class AdminService implements AdminOperations {
     private final TiergateProperties properties;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final FleetLimits limits;
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
     public AdminService(NetworkRegistry registry, OverrideStore store, AuditLog audit, TiergateProperties properties,
-            MeterRegistry meters, Clock clock) {
+            MeterRegistry meters, Clock clock, FleetLimits limits) {
         this.registry = registry;
         this.store = store;
         this.audit = audit;
         this.properties = properties;
         this.meters = meters;
         this.clock = clock;
+        this.limits = limits;
     }
 
     public List<NetworkView> networks() {
@@ -101,6 +104,7 @@ public class AdminService implements AdminOperations {
         Network n = network(network);
         Provider p = provider(n, name);
         String before = p.adminState() + "/" + p.health().state() + "/" + p.breaker().getState();
+        limits.reinstated(p.definition());
         store.update(n.name(), p.name(), actor, ProviderOverride::reinstated);
         changed(actor, "reinstate", n, p, before, p.adminState() + "/" + p.health().state() + "/" + p.breaker().getState());
         return AdminViews.provider(n, p);
@@ -180,7 +184,7 @@ public class AdminService implements AdminOperations {
     }
 
     private void changed(String actor, String action, Network n, Provider p, String before, String after) {
-        audit.record(new AuditEntry(clock.instant(), actor, action, n.name(), p.name(), before, after));
+        audit.record(new AuditEntry(clock.instant(), actor, action, n.name(), p.name(), before, after, audit.replica()));
         meters.counter("tiergate.admin.actions", "action", action).increment();
     }
 

@@ -32,7 +32,17 @@ public final class OverrideApplier {
         this.prober = prober;
     }
 
+    /** An override stored before this replica started: its state holds, its past reinstates have nothing to clear. */
+    public synchronized void restore(ProviderOverride override) {
+        apply(override, true);
+    }
+
+    /** A change heard while running. */
     public synchronized void apply(ProviderOverride override) {
+        apply(override, false);
+    }
+
+    private void apply(ProviderOverride override, boolean restoring) {
         String key = override.network() + "/" + override.provider();
         ProviderOverride before = applied.get(key);
         if (before != null && before.version() >= override.version()) {
@@ -60,13 +70,14 @@ public final class OverrideApplier {
         if (provider == null) {
             return;
         }
-        provider.adminState(override.state());
-        provider.overrideWeight(override.weight());
-        if (override.reinstates() > (before == null ? 0 : before.reinstates())) {
+        // A reinstate comes first: it lifts a drain, and a drain stored after it must stay.
+        if (!restoring && override.reinstates() > (before == null ? 0 : before.reinstates())) {
             provider.reinstate();
             Provider reinstated = provider;
             prober.ifAvailable(p -> p.probeSoon(reinstated));
         }
+        provider.adminState(override.state());
+        provider.overrideWeight(override.weight());
         if (override.state() == AdminState.DRAINED && (before == null || before.state() != AdminState.DRAINED)) {
             log.info("Network {}: provider {} drained ({} requests in flight finish normally)", network.name(),
                     provider.name(), provider.inFlight());

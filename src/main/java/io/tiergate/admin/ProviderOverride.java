@@ -52,7 +52,7 @@ public record ProviderOverride(
                 updatedAt);
     }
 
-    ProviderOverride stamped(long nextVersion, String by, Instant at) {
+    public ProviderOverride stamped(long nextVersion, String by, Instant at) {
         return new ProviderOverride(network, provider, state, weight, added, removed, reinstates, nextVersion, by, at);
     }
 }

@@ -2,6 +2,7 @@ package io.tiergate.config;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.ProviderFactory;
 import io.tiergate.selection.Selector;
@@ -28,9 +29,9 @@ public class CoreConfiguration {
 
     @Bean
     public ProviderFactory providerFactory(Clock clock, CircuitBreakerRegistry circuitBreakerRegistry,
-            TiergateProperties properties, HealthProbeProperties health) {
+            TiergateProperties properties, HealthProbeProperties health, FleetLimits limits) {
         return new ProviderFactory(clock, circuitBreakerRegistry, properties.maxResponseSize().toBytes(),
-                health.enabled());
+                health.enabled(), limits);
     }
 
     @Bean(destroyMethod = "close")

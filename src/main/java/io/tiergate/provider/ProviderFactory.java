@@ -18,10 +18,16 @@ public final class ProviderFactory {
     private final CircuitBreakerRegistry breakers;
     private final long maxResponseBytes;
     private final boolean probing;
+    private final FleetLimits limits;
 
-    /** {@code probing}: active health probes run, so failed requests may mark a provider DOWN. */
-    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes, boolean probing) {
+    /**
+     * {@code probing}: active health probes run, so failed requests may mark a provider DOWN. {@code limits}: where
+     * quotas and rate-limit rests are kept (this replica, or the fleet).
+     */
+    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes, boolean probing,
+            FleetLimits limits) {
         this.clock = clock;
+        this.limits = limits;
         this.breakers = breakers;
         this.maxResponseBytes = maxResponseBytes;
         this.probing = probing;
@@ -59,7 +65,8 @@ public final class ProviderFactory {
             }
         });
         return new Provider(definition, new UpstreamClient(definition, maxResponseBytes, clock), breaker,
-                new RateLimitBackoff(network.rateLimitBackoff(), clock), Quota.of(definition.quota(), clock), health,
+                new RateLimitBackoff(network.rateLimitBackoff(), clock, rest -> limits.rested(definition, rest)),
+                limits.quota(definition), health,
                 probing, new ProviderMethods(definition.methods(), network.paths().methodNotFoundTtl(), clock), clock);
     }
 

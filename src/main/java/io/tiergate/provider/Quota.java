@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * A provider's request budget ({@code rate-limit: {requests, period}}): once spent, the provider is
- * skipped until the period rolls over. Bucket4j keeps the count; the clock is injected.
+ * skipped until the period rolls over. The tokens are counted by a {@link Ledger}: a Bucket4j bucket on
+ * this replica, or a share of a bucket the whole fleet spends together (see {@link FleetLimits}).
  */
 public final class Quota {
 
@@ -15,43 +16,79 @@ public final class Quota {
     public record Spec(long requests, Duration period) {
     }
 
+    /** Where a budget's tokens are counted. Called on the request path: must never wait on I/O. */
+    public interface Ledger {
+
+        /** Takes {@code calls} tokens, or nothing if fewer are at hand. */
+        boolean tryConsume(int calls);
+
+        /** Tokens at hand now; 0 when spent. */
+        long available();
+    }
+
     private static final Quota UNLIMITED = new Quota(null, null);
 
     private final Spec spec;
-    private final Bucket bucket;
+    private final Ledger ledger;
 
-    private Quota(Spec spec, Bucket bucket) {
+    private Quota(Spec spec, Ledger ledger) {
         this.spec = spec;
-        this.bucket = bucket;
+        this.ledger = ledger;
     }
 
+    /** A budget this replica spends alone. */
     public static Quota of(Spec spec, Clock clock) {
         if (spec == null) {
             return UNLIMITED;
         }
-        Bucket bucket = Bucket.builder()
-                .addLimit(limit -> limit.capacity(spec.requests()).refillIntervally(spec.requests(), spec.period()))
-                .withCustomTimePrecision(new ClockTimeMeter(clock))
+        Bucket bucket = bucket(spec.requests(), spec.period(), clock);
+        return new Quota(spec, new Ledger() {
+            @Override
+            public boolean tryConsume(int calls) {
+                return bucket.tryConsume(calls);
+            }
+
+            @Override
+            public long available() {
+                return bucket.getAvailableTokens();
+            }
+        });
+    }
+
+    /** A budget counted elsewhere (a fleet's shared bucket). */
+    public static Quota counted(Spec spec, Ledger ledger) {
+        return spec == null ? UNLIMITED : new Quota(spec, ledger);
+    }
+
+    /** {@code requests} tokens, all back at once every {@code period} of the injected clock. */
+    public static Bucket bucket(long requests, Duration period, Clock clock) {
+        return Bucket.builder()
+                .addLimit(limit -> limit.capacity(requests).refillIntervally(requests, period))
+                .withCustomTimePrecision(timeMeter(clock))
                 .build();
-        return new Quota(spec, bucket);
+    }
+
+    /** Bucket4j's view of the injected clock, so tests move budgets' periods with the gateway's clock. */
+    public static TimeMeter timeMeter(Clock clock) {
+        return new ClockTimeMeter(clock);
     }
 
     public boolean isLimited() {
-        return bucket != null;
+        return ledger != null;
     }
 
     /** Takes {@code calls} from the budget, or nothing if fewer are left. */
     public boolean tryConsume(int calls) {
-        return bucket == null || bucket.tryConsume(calls);
+        return ledger == null || ledger.tryConsume(calls);
     }
 
     public boolean isExhausted() {
-        return bucket != null && bucket.getAvailableTokens() <= 0;
+        return ledger != null && ledger.available() <= 0;
     }
 
-    /** Calls left in the current period; -1 when unlimited. */
+    /** Calls left at hand; -1 when unlimited. */
     public long remaining() {
-        return bucket == null ? -1 : bucket.getAvailableTokens();
+        return ledger == null ? -1 : ledger.available();
     }
 
     public Spec spec() {

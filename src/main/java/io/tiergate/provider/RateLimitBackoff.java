@@ -5,6 +5,7 @@ import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Rest period of a rate-limited provider: Retry-After when the provider sent one, else
@@ -15,13 +16,20 @@ public final class RateLimitBackoff {
     private final RateLimitBackoffProperties settings;
     private final IntervalFunction interval;
     private final Clock clock;
+    private final Consumer<Duration> onTrip;
     private final AtomicInteger strikes = new AtomicInteger();
     private volatile long untilMillis;
     private volatile long lastLimitedMillis;
 
     public RateLimitBackoff(RateLimitBackoffProperties settings, Clock clock) {
+        this(settings, clock, rest -> { });
+    }
+
+    /** {@code onTrip} hears every rest this replica decides (to tell the rest of the fleet); it must not block. */
+    public RateLimitBackoff(RateLimitBackoffProperties settings, Clock clock, Consumer<Duration> onTrip) {
         this.settings = settings;
         this.clock = clock;
+        this.onTrip = onTrip;
         this.interval = IntervalFunction.ofExponentialBackoff(settings.initial(), 2.0, settings.max());
     }
 
@@ -37,7 +45,22 @@ public final class RateLimitBackoff {
                 ? Math.min(retryAfter.toMillis(), settings.max().toMillis())
                 : interval.apply(n);
         untilMillis = Math.max(untilMillis, now + restMillis);
-        return Duration.ofMillis(restMillis);
+        Duration rest = Duration.ofMillis(restMillis);
+        onTrip.accept(rest);
+        return rest;
+    }
+
+    /**
+     * Another replica was rate limited by this provider: rest as long as it does, from now on this clock
+     * (a duration, not an instant, so replicas' clocks need not agree). Not told back to the fleet.
+     */
+    public void restFor(Duration rest) {
+        if (!settings.enabled() || rest.isNegative() || rest.isZero()) {
+            return;
+        }
+        long now = clock.millis();
+        lastLimitedMillis = now;
+        untilMillis = Math.max(untilMillis, now + Math.min(rest.toMillis(), settings.max().toMillis()));
     }
 
     public void reset() {

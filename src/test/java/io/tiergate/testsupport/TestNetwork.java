@@ -47,18 +47,25 @@ public final class TestNetwork {
     }
 
     public void register(DynamicPropertyRegistry registry) {
+        properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    /** The network as configuration keys, e.g. for a gateway started with {@link GatewayInstance}. */
+    public Map<String, String> properties() {
+        Map<String, String> out = new LinkedHashMap<>();
         String prefix = "tiergate.networks." + name + ".";
-        settings.forEach((k, v) -> registry.add(prefix + k, () -> v));
+        settings.forEach((k, v) -> out.put(prefix + k, v));
         for (int t = 0; t < tiers.size(); t++) {
             Object[] tier = tiers.get(t);
             String tierPrefix = prefix + "tiers[" + t + "].";
-            registry.add(tierPrefix + "name", () -> (String) tier[0]);
+            out.put(tierPrefix + "name", (String) tier[0]);
             ProviderSpec[] providers = (ProviderSpec[]) tier[1];
             for (int p = 0; p < providers.length; p++) {
                 String providerPrefix = tierPrefix + "providers[" + p + "].";
-                providers[p].values.forEach((k, v) -> registry.add(providerPrefix + k, () -> v));
+                providers[p].values.forEach((k, v) -> out.put(providerPrefix + k, v));
             }
         }
+        return out;
     }
 
     /** One provider's keys, relative to the provider, e.g. {@code set("rate-limit.requests", "5")}. */

@@ -1,0 +1,116 @@
+package io.tiergate.cluster;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.micrometer.core.instrument.Counter;
+import io.tiergate.provider.Quota;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One provider's budget as this replica sees it: tokens reserved from the fleet's bucket in batches, spent
+ * locally. The request path only takes from what is held; when half a batch is left, the next batch is asked
+ * for in the background, so no request waits on Redis. What the fleet reserves never exceeds the budget.
+ *
+ * <p>While Redis is unreachable the replica spends its own share instead: the budget divided by the replicas
+ * last counted, for as long as the outage lasts (counted again from Redis when it returns).
+ */
+final class SharedBudget implements Quota.Ledger {
+
+    /** How soon to ask again when the fleet's bucket had nothing left, or Redis did not answer. */
+    private static final long ASK_AGAIN_MILLIS = 1000;
+
+    private final SharedLimits fleet;
+    private final String key;
+    private final Quota.Spec spec;
+    private final Counter reserved;
+    private final AtomicLong held = new AtomicLong();
+    private final AtomicBoolean asking = new AtomicBoolean();
+    private volatile long askAgainAt;
+    private volatile Bucket alone;
+
+    SharedBudget(SharedLimits fleet, String key, Quota.Spec spec, Counter reserved) {
+        this.fleet = fleet;
+        this.key = key;
+        this.spec = spec;
+        this.reserved = reserved;
+    }
+
+    @Override
+    public boolean tryConsume(int calls) {
+        long h;
+        while ((h = held.get()) >= calls) {
+            if (held.compareAndSet(h, h - calls)) {
+                topUp();
+                return true;
+            }
+        }
+        if (!fleet.link().reachable()) {
+            return alone().tryConsume(calls);
+        }
+        topUp();
+        return false;
+    }
+
+    @Override
+    public long available() {
+        long h = held.get();
+        if (h <= fleet.batch() / 2) {
+            topUp();
+        }
+        if (h == 0 && !fleet.link().reachable()) {
+            return alone().getAvailableTokens();
+        }
+        return h;
+    }
+
+    /** Asks the fleet's bucket for a batch when less than half a batch is held and no ask is under way. */
+    void topUp() {
+        if (held.get() > fleet.batch() / 2 || !fleet.link().reachable()
+                || fleet.clock().millis() < askAgainAt || !asking.compareAndSet(false, true)) {
+            return;
+        }
+        AsyncBucketProxy bucket;
+        try {
+            bucket = fleet.bucket(key, spec);
+        } catch (RuntimeException e) {
+            fleet.link().failed(e);
+            bucket = null;
+        }
+        if (bucket == null) {
+            askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
+            asking.set(false);
+            return;
+        }
+        bucket.tryConsumeAsMuchAsPossible(fleet.batch()).whenComplete((got, error) -> {
+            if (error != null) {
+                fleet.link().failed(error);
+                askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
+            } else {
+                held.addAndGet(got);
+                reserved.increment(got);
+                if (got < fleet.batch()) {
+                    askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
+                }
+            }
+            asking.set(false);
+        });
+    }
+
+    /** Redis is back: the local share of the outage is forgotten and batches come from the fleet again. */
+    void rejoin() {
+        alone = null;
+        askAgainAt = 0;
+        topUp();
+    }
+
+    private Bucket alone() {
+        Bucket share = alone;
+        if (share == null) {
+            long tokens = Math.max(1, spec.requests() / fleet.replicas());
+            share = Quota.bucket(tokens, spec.period(), fleet.clock());
+            alone = share;
+        }
+        return share;
+    }
+}
