@@ -61,6 +61,13 @@ A literal `api-key` in values would put a secret in the ConfigMap, so it is refu
 {{- fail "tiergate.admin must not be set in values: the admin token comes from the Secret (secret.values.TIERGATE_ADMIN_TOKEN or secret.existingSecret)" }}
 {{- end }}
 {{- $_ := set $cfg "admin" (dict "tokens" (dict "default" "${TIERGATE_ADMIN_TOKEN:}")) }}
+{{- $redis := (($cfg.cluster | default dict).redis | default dict) }}
+{{- if hasKey $redis "password" }}
+{{- fail "tiergate.cluster.redis.password must not be set in values: put it in the Secret (secret.values.TIERGATE_CLUSTER_REDIS_PASSWORD or clusterRedisPassword.existingSecret)" }}
+{{- end }}
+{{- if contains "@" (toString ($redis.url | default "")) }}
+{{- fail "tiergate.cluster.redis.url must not carry credentials (user:password@): put the password in the Secret (secret.values.TIERGATE_CLUSTER_REDIS_PASSWORD or clusterRedisPassword.existingSecret)" }}
+{{- end }}
 {{- range $netName, $net := ($cfg.networks | default dict) }}
 {{- range $i, $tier := ($net.tiers | default list) }}
 {{- range $j, $p := ($tier.providers | default list) }}

@@ -158,6 +158,47 @@ class HelmChartTest {
                 .hasMessageContaining("do not put API keys in values");
     }
 
+    @Test
+    void clusterStoreReachesTheAppAndItsRedisPasswordComesFromTheExistingSecretOnce() {
+        List<Map<String, Object>> docs = render(t -> t.withValuesFile(FULL_VALUES));
+        Map<String, Object> appYml = new Yaml().load(applicationYml(docs));
+        assertThat((Object) get(appYml, "tiergate.cluster.store")).isEqualTo("redis");
+        assertThat((Object) get(appYml, "tiergate.cluster.redis.url")).isEqualTo("rediss://redis-master.data:6379");
+        assertThat(applicationYml(docs)).doesNotContain("password");
+
+        List<Map<String, Object>> env = get(container(docs), "env");
+        List<Map<String, Object>> password = env.stream()
+                .filter(e -> "TIERGATE_CLUSTER_REDIS_PASSWORD".equals(e.get("name"))).toList();
+        assertThat(password).hasSize(1);
+        assertThat((Object) get(password.get(0), "valueFrom.secretKeyRef.name")).isEqualTo("redis");
+        assertThat((Object) get(password.get(0), "valueFrom.secretKeyRef.key")).isEqualTo("redis-password");
+    }
+
+    @Test
+    void redisPasswordInValuesIsRefused(@TempDir Path tmp) throws IOException {
+        Path inKey = tmp.resolve("password.yaml");
+        Files.writeString(inKey, """
+                tiergate:
+                  cluster:
+                    store: redis
+                    redis:
+                      url: redis://redis:6379
+                      password: hunter2
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(inKey))).hasMessageContaining("password")
+                .hasMessageContaining("Secret");
+        Path inUrl = tmp.resolve("url.yaml");
+        Files.writeString(inUrl, """
+                tiergate:
+                  cluster:
+                    store: redis
+                    redis:
+                      url: redis://:hunter2@redis:6379
+                """);
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(inUrl)))
+                .hasMessageContaining("tiergate.cluster.redis.url must not carry credentials");
+    }
+
     // ---------------------------------------------------------------- values.schema.json
 
     @Test
