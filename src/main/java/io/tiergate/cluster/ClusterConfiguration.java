@@ -15,7 +15,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Where replicas keep what they share: admin overrides, the audit trail, quotas and rate-limit rests. With
@@ -41,9 +45,12 @@ public class ClusterConfiguration {
     public record ReplicaName(String value) {
     }
 
-    /** One replica alone: today's behaviour. */
+    /**
+     * One replica alone: today's behaviour. Anything but {@code redis} lands here, so a misspelt store fails where
+     * {@link ClusterProperties} is bound, with a message naming the key, not as a missing bean.
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnProperty(name = "tiergate.cluster.store", havingValue = "memory", matchIfMissing = true)
+    @Conditional(StoreIsNotRedis.class)
     static class Alone {
 
         @Bean
@@ -115,6 +122,15 @@ public class ClusterConfiguration {
                 NetworkRegistry registry, ReplicaName replica, ClusterProperties properties, MeterRegistry meters) {
             FleetRests rests = new FleetRests(link, registry, replica.value(), limits.restChannel(), meters);
             return new ClusterSync(link, store, audit, limits, rests, replica.value(), properties.sync(), meters);
+        }
+    }
+
+    static final class StoreIsNotRedis implements Condition {
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !"redis".equalsIgnoreCase(context.getEnvironment().getProperty("tiergate.cluster.store", "memory")
+                    .trim());
         }
     }
 

@@ -13,14 +13,21 @@ import redis.embedded.RedisServer;
 public final class RedisNode implements AutoCloseable {
 
     private final int port;
+    private final String password;
     private RedisServer server;
 
-    private RedisNode(int port) {
+    private RedisNode(int port, String password) {
         this.port = port;
+        this.password = password;
     }
 
     public static RedisNode start() {
-        RedisNode node = new RedisNode(freePort());
+        return start(null);
+    }
+
+    /** A Redis that wants {@code password} ({@code requirepass}); null: none. */
+    public static RedisNode start(String password) {
+        RedisNode node = new RedisNode(freePort(), password);
         node.launch();
         return node;
     }
@@ -50,7 +57,8 @@ public final class RedisNode implements AutoCloseable {
     private synchronized void launch() {
         try {
             server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
+                    .setting("save \"\"").setting("appendonly no")
+                    .settingIf(password != null, "requirepass " + password).build();
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server did not start on port " + port, e);

@@ -1,0 +1,105 @@
+package io.tiergate.cluster;
+
+import static io.tiergate.testsupport.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tiergate.testsupport.AnvilNode;
+import io.tiergate.testsupport.GatewayInstance;
+import io.tiergate.testsupport.JsonRpcClient;
+import io.tiergate.testsupport.RedisNode;
+import io.tiergate.testsupport.TestNetwork;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How a replica is told where its cluster store is: a Redis that wants a password gets it from
+ * {@code tiergate.cluster.redis.password}, a wrong one leaves the replica serving alone and saying why, and the
+ * password shows up nowhere (logs, health, metrics).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ClusterStoreSettingsIT {
+
+    private static final String PASSWORD = "redis-pw-7f3a9c21e5";
+    private static final String WRONG = "wrong-pw-0b8d6e44aa";
+    private static final String TOKEN = "settings-test-token";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static AnvilNode node;
+    static RedisNode redis;
+
+    @BeforeAll
+    static void start() {
+        node = AnvilNode.start();
+        redis = RedisNode.start(PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+        node.close();
+    }
+
+    @Test
+    void theRightPasswordJoinsTheClusterAndAWrongOneServesAloneAndSaysSoWithoutShowingEither(CapturedOutput output) {
+        try (GatewayInstance joined = GatewayInstance.start(config(PASSWORD), TOKEN);
+                GatewayInstance alone = GatewayInstance.start(config(WRONG), TOKEN)) {
+            JsonNode joinedHealth = health(joined);
+            assertThat(joinedHealth.path("status").asString()).isEqualTo("UP");
+            assertThat(joinedHealth.path("details").path("store").asString()).isEqualTo("redis");
+
+            JsonNode aloneHealth = health(alone);
+            assertThat(aloneHealth.path("status").asString()).isEqualTo("DEGRADED");
+            assertThat(aloneHealth.path("details").path("error").asString()).contains("WRONGPASS");
+            assertThat(alone.manage("GET", "/actuator/health/readiness", null).status()).isEqualTo(200);
+            JsonRpcClient.Response answer = alone.rpc(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"result\"");
+
+            // a drain through the joined replica is shared; the one alone keeps its own
+            assertThat(joined.manage("POST", "/admin/networks/ethereum/providers/local_1/drain", null).status())
+                    .isEqualTo(200);
+            String metrics = joined.manage("GET", "/actuator/prometheus", null).body()
+                    + alone.manage("GET", "/actuator/prometheus", null).body();
+            assertThat(metrics).contains("tiergate_cluster_store_reachable 1.0", "tiergate_cluster_store_reachable 0.0");
+
+            String everything = output.getAll() + joinedHealth + aloneHealth + metrics
+                    + joined.manage("GET", "/admin/status", null).body()
+                    + joined.manage("GET", "/admin/audit", null).body();
+            assertThat(everything).doesNotContain(PASSWORD).doesNotContain(WRONG);
+        }
+    }
+
+    @Test
+    void anUnknownStoreStopsStartUpNamingTheKey() {
+        Map<String, String> config = config(PASSWORD);
+        config.put("tiergate.cluster.store", "redsi");
+        assertThatThrownBy(() -> GatewayInstance.start(config, TOKEN))
+                .hasStackTraceContaining("tiergate.cluster.store");
+    }
+
+    private static JsonNode health(GatewayInstance replica) {
+        return JSON.readTree(replica.manage("GET", "/actuator/health/cluster", null).body());
+    }
+
+    private static Map<String, String> config(String password) {
+        Map<String, String> config = new LinkedHashMap<>(TestNetwork.named("ethereum")
+                .tier("local", TestNetwork.provider("local_1", node.url()), TestNetwork.provider("local_2", node.url()))
+                .properties());
+        config.put("tiergate.admin.tokens.ops", TOKEN);
+        config.put("tiergate.cluster.store", "redis");
+        config.put("tiergate.cluster.redis.url", redis.url());
+        config.put("tiergate.cluster.redis.password", password);
+        config.put("tiergate.cluster.name", "settings-it");
+        return config;
+    }
+}
