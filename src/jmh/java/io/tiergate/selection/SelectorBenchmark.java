@@ -110,5 +110,10 @@ public class SelectorBenchmark {
         public boolean lastResortAvailable() {
             return true;
         }
+
+        @Override
+        public boolean serves(Provider provider) {
+            return true;
+        }
     }
 }
