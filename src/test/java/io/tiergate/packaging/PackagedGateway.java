@@ -22,11 +22,13 @@ final class PackagedGateway implements AutoCloseable {
 
     private final Process process;
     private final String url;
+    private final String managementUrl;
     private final Path log;
 
-    private PackagedGateway(Process process, String url, Path log) {
+    private PackagedGateway(Process process, String url, String managementUrl, Path log) {
         this.process = process;
         this.url = url;
+        this.managementUrl = managementUrl;
         this.log = log;
     }
 
@@ -35,14 +37,16 @@ final class PackagedGateway implements AutoCloseable {
         Path config = Files.createTempFile("tiergate-packaged", ".yml");
         Files.writeString(config, yaml);
         int port = freePort();
+        int managementPort = freePort();
         Path jar = Paths.get(System.getProperty("tiergate.jar", "target/tiergate.jar"));
         assertThat(jar).as("packaged jar (run through ./mvnw verify)").exists();
         Path log = Files.createTempFile("tiergate-packaged", ".log");
         Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.toString(), "--server.port=" + port, "--management.server.port=" + freePort(),
+                jar.toString(), "--server.port=" + port, "--management.server.port=" + managementPort,
                 "--spring.config.additional-location=file:" + config)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PackagedGateway gateway = new PackagedGateway(process, "http://127.0.0.1:" + port + "/", log);
+        PackagedGateway gateway = new PackagedGateway(process, "http://127.0.0.1:" + port + "/",
+                "http://127.0.0.1:" + managementPort, log);
         gateway.awaitReady();
         return gateway;
     }
@@ -65,6 +69,11 @@ final class PackagedGateway implements AutoCloseable {
 
     String url() {
         return url;
+    }
+
+    /** Actuator and the admin API, without a trailing slash. */
+    String managementUrl() {
+        return managementUrl;
     }
 
     Path log() {
