@@ -87,17 +87,21 @@ final class ClientConnection {
         return false;
     }
 
-    /** Closes the connection with {@code status}; the socket goes at the latest after the close grace period. */
-    void close(CloseStatus status) {
+    /**
+     * Closes the connection with {@code status}; the socket goes at the latest after the close grace period.
+     * False when it was already closed or being closed.
+     */
+    boolean close(CloseStatus status) {
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
             outbound.tryEmitComplete();
         }
         closing.tryEmitEmpty();
         closeSession(status);
+        return true;
     }
 
     /**
@@ -115,7 +119,7 @@ final class ClientConnection {
                 .subscribe(done -> dispose(), error -> dispose());
     }
 
-    /** Called for every message the client sends. */
+    /** Called for every frame the client sends (pongs included). */
     void received() {
         lastInboundNanos = System.nanoTime();
     }

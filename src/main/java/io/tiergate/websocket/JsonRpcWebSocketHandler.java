@@ -1,10 +1,12 @@
 package io.tiergate.websocket;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -13,6 +15,7 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * A client's WebSocket on {@code /} (default network) or {@code /{network}}: each text message is a JSON-RPC
@@ -28,7 +31,9 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
     private final ClientRequests requests;
     private final WebSocketMetrics metrics;
     private final long maxQueuedBytes;
+    private final long maxMessageSize;
     private final Duration pingInterval;
+    private final Duration pingTimeout;
     private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
 
     JsonRpcWebSocketHandler(NetworkRegistry networks, ClientRequests requests, WebSocketProperties properties,
@@ -37,7 +42,9 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
         this.requests = requests;
         this.metrics = metrics;
         this.maxQueuedBytes = properties.outboundBuffer().toBytes();
-        this.pingInterval = properties.pingInterval();
+        this.maxMessageSize = properties.maxMessageSize().toBytes();
+        this.pingInterval = properties.clientPingInterval();
+        this.pingTimeout = properties.clientPingTimeout();
     }
 
     @Override
@@ -55,27 +62,77 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
         Flux<WebSocketMessage> pings = Flux.interval(pingInterval)
                 .map(i -> session.pingMessage(factory -> factory.wrap(new byte[0])));
         Mono<Void> output = session.send(connection.outbound().mergeWith(pings));
+        MessageSizeLimit limit = (MessageSizeLimit) session.getAttributes().get(MessageSizeLimit.ATTRIBUTE);
+        if (limit != null) {
+            limit.onDropped(connection::received);
+        }
+        // Every frame from the client (pongs to our pings included) shows it is there.
+        Sinks.Many<Boolean> heard = Sinks.many().multicast().directBestEffort();
         Mono<Void> input = session.receive()
+                .doOnNext(m -> {
+                    connection.received();
+                    heard.tryEmitNext(Boolean.TRUE);
+                })
                 // Pongs (answers to our pings) arrive here too; only data frames carry requests.
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(JsonRpcWebSocketHandler::bytes)
                 .flatMap(message -> {
                     metrics.message(network.name(), "in");
-                    connection.received();
                     // A connection being closed still reads, at full speed, and drops what the client sends: data
                     // left unread when the socket closes makes the kernel reset it, losing the close frame.
                     return connection.isClosing() ? Mono.<byte[]>empty()
                             : requests.handle(connection, message).takeUntilOther(connection.closing());
                 }, CONCURRENT_REQUESTS)
                 .doOnNext(connection::send)
-                .then();
-        return Mono.firstWithSignal(input, output.then(Mono.never()), connection.forcedClose())
+                .then()
+                // A single frame over the limit: netty's decoder has already closed the socket with 1009.
+                .onErrorResume(CorruptedWebSocketFrameException.class, e -> {
+                    log.info("WebSocket client of network {} ({}) closed with {}: {}", network.name(),
+                            session.getHandshakeInfo().getRemoteAddress(), e.closeStatus().code(), e.getMessage());
+                    if (e.closeStatus().code() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()) {
+                        metrics.oversizedMessage(network.name());
+                    }
+                    return Mono.empty();
+                });
+        // The frames of one message together over max-message-size: dropped by the limit, closed here with 1009.
+        Mono<Void> tooBig = limit == null ? Mono.never()
+                : limit.exceeded().then(Mono.fromRunnable(() -> tooBig(connection, session))).then(Mono.never());
+        // Keep-alive: a client that sends nothing at all, not even a pong, for client-ping-timeout after a ping is
+        // gone (or does not speak the protocol) and is closed. Any frame restarts the wait.
+        Mono<Void> unresponsive = heard.asFlux()
+                .timeout(pingInterval.plus(pingTimeout))
+                .then()
+                .onErrorResume(TimeoutException.class, e -> {
+                    unresponsive(connection, session);
+                    return Mono.never();
+                });
+        return Mono.firstWithSignal(unresponsive, tooBig, input, output.then(Mono.never()), connection.forcedClose())
                 .doFinally(signal -> {
                     connection.closed();
                     open.remove(connection);
                     requests.closed(connection);
                     metrics.connectionClosed(network.name());
                 });
+    }
+
+    private void tooBig(ClientConnection connection, WebSocketSession session) {
+        String network = connection.network().name();
+        if (connection.close(CloseStatus.TOO_BIG_TO_PROCESS.withReason("message too big: at most " + maxMessageSize
+                + " bytes"))) {
+            metrics.oversizedMessage(network);
+            log.info("Closing a WebSocket client of network {} ({}): a message over {} bytes", network,
+                    session.getHandshakeInfo().getRemoteAddress(), maxMessageSize);
+        }
+    }
+
+    private void unresponsive(ClientConnection connection, WebSocketSession session) {
+        String network = connection.network().name();
+        if (connection.close(CloseStatus.PROTOCOL_ERROR.withReason("no answer to pings for "
+                + pingTimeout.toMillis() + " ms"))) {
+            metrics.unresponsiveClient(network);
+            log.info("Closing a WebSocket client of network {} ({}): nothing received, not even a pong, for {} ms "
+                    + "after a ping", network, session.getHandshakeInfo().getRemoteAddress(), pingTimeout.toMillis());
+        }
     }
 
     /** Shutdown: every client is told to go elsewhere (1001) rather than held until the grace period ends. */

@@ -13,8 +13,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
-import reactor.netty.http.server.WebsocketServerSpec;
 
 /** JSON-RPC over WebSocket on the JSON-RPC port, with shared upstream subscriptions. */
 @Configuration(proxyBeanMethods = false)
@@ -50,15 +48,17 @@ public class WebSocketConfiguration {
         return new UpgradeHandlerMapping(handler);
     }
 
-    /** WebFlux's own WebSocketHandlerAdapter takes this service: client frames are capped at max-message-size. */
+    /**
+     * WebFlux's own WebSocketHandlerAdapter takes this service: client frames, and messages made of several frames,
+     * are capped at max-message-size (close 1009).
+     */
     @Bean
     WebFluxConfigurer webSocketFrameLimit(WebSocketProperties properties) {
         int maxFrame = (int) properties.maxMessageSize().toBytes();
         return new WebFluxConfigurer() {
             @Override
             public WebSocketService getWebSocketService() {
-                return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-                        () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
+                return new HandshakeWebSocketService(new LimitedUpgradeStrategy(maxFrame));
             }
         };
     }

@@ -56,6 +56,18 @@ public final class WebSocketMetrics {
                 .tag("network", network).register(registry).increment();
     }
 
+    public void unresponsiveClient(String network) {
+        Counter.builder("tiergate.websocket.unresponsive.clients")
+                .description("client connections closed because nothing, not even a pong, came back after a ping")
+                .tag("network", network).register(registry).increment();
+    }
+
+    public void oversizedMessage(String network) {
+        Counter.builder("tiergate.websocket.oversized.messages")
+                .description("client connections closed because a message was over max-message-size")
+                .tag("network", network).register(registry).increment();
+    }
+
     /** {@code direction}: in (from clients) or out (to clients); rate() of it is messages per second. */
     public void message(String network, String direction) {
         messages.computeIfAbsent(network + '|' + direction, k -> Counter.builder("tiergate.websocket.messages")

@@ -11,9 +11,13 @@ import org.springframework.util.unit.DataSize;
  *
  * @param enabled                         false: no WebSocket upgrade, the JSON-RPC paths serve HTTP POST only
  * @param maxSubscriptionsPerConnection   eth_subscribe beyond this on one connection gets an error
- * @param maxMessageSize                  largest client message (frame payload); larger closes the connection (1009, or without a status)
+ * @param maxMessageSize                  largest client message (one frame, or the frames of a fragmented message together);
+ *                                        larger closes the connection with 1009 (message too big)
  * @param outboundBuffer                  bytes queued for a client that does not read; past it the client is closed
- * @param pingInterval                    ping frames to clients and providers; a provider silent for three is dropped
+ * @param pingInterval                    ping frames to providers; a provider silent for three is dropped
+ * @param clientPingInterval              ping frames to clients (unset: ping-interval)
+ * @param clientPingTimeout               a client that sends nothing, not even a pong, for this long after a ping is
+ *                                        closed (1002)
  * @param reconnectMinBackoff             first wait before resubscribing when no provider took the subscription
  * @param reconnectMaxBackoff             the wait doubles up to this
  * @param providerCooldown                a provider whose socket failed is passed over this long (on the app clock)
@@ -26,6 +30,8 @@ public record WebSocketProperties(
         @DefaultValue("1MB") DataSize maxMessageSize,
         @DefaultValue("4MB") DataSize outboundBuffer,
         @DefaultValue("30s") Duration pingInterval,
+        Duration clientPingInterval,
+        @DefaultValue("30s") Duration clientPingTimeout,
         @DefaultValue("250ms") Duration reconnectMinBackoff,
         @DefaultValue("10s") Duration reconnectMaxBackoff,
         @DefaultValue("30s") Duration providerCooldown,
@@ -40,6 +46,13 @@ public record WebSocketProperties(
                 "must be between 1B and 2GB", maxMessageSize);
         require(outboundBuffer.toBytes() > 0, "outbound-buffer", "must be positive", outboundBuffer);
         require(pingInterval.toMillis() >= 100, "ping-interval", "must be at least 100ms", pingInterval);
+        if (clientPingInterval == null) {
+            clientPingInterval = pingInterval;
+        }
+        require(clientPingInterval.toMillis() >= 100, "client-ping-interval", "must be at least 100ms",
+                clientPingInterval);
+        require(clientPingTimeout.toMillis() >= 100, "client-ping-timeout", "must be at least 100ms",
+                clientPingTimeout);
         require(!reconnectMinBackoff.isNegative() && !reconnectMinBackoff.isZero(), "reconnect-min-backoff",
                 "must be positive", reconnectMinBackoff);
         require(reconnectMaxBackoff.compareTo(reconnectMinBackoff) >= 0, "reconnect-max-backoff",

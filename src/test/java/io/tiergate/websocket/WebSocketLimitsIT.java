@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.tiergate.testsupport.AnvilNode;
+import io.tiergate.testsupport.Eventually;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.TestNetwork;
 import java.net.http.WebSocketHandshakeException;
@@ -100,12 +102,39 @@ class WebSocketLimitsIT extends GatewayTest {
     }
 
     @Test
-    void aMessageOverTheSizeLimitClosesTheConnectionAsTooBig() throws Exception {
+    void aMessageOverTheSizeLimitInSmallFramesClosesTheConnectionWith1009MessageTooBig() throws Exception {
+        double before = oversizedMessages();
         try (WsClient ws = WsClient.connect(wsUrl())) {
-            ws.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\"" + "a".repeat(20_000) + "\"]}");
-            // netty refuses the frame while decoding it and closes the connection (without a status code, 1005).
-            assertThat(ws.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)[0]).isIn(1005, 1009);
+            // Each frame is under the limit; the message they make up is not (netty's aggregator refuses it).
+            ws.sendFragmented(bigCall(), 4096);
+            assertThat(ws.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)[0]).as("closed with %s", ws.closeReason)
+                    .isEqualTo(1009);
+            assertThat(ws.closeReason).isEqualTo("message too big: at most 16384 bytes");
         }
+        assertThat(oversizedMessages()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aSingleFrameOverTheSizeLimitClosesTheConnectionWith1009MessageTooBig() throws Exception {
+        double before = oversizedMessages();
+        try (NettyWsClient ws = new NettyWsClient(wsUrl())) {
+            // One frame over the limit: netty's frame decoder refuses it as soon as it reads the frame's length.
+            ws.send(bigCall());
+            WebSocketCloseStatus status = ws.closeStatus.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(status.code()).as("closed with %s", status).isEqualTo(1009);
+            assertThat(status.reasonText()).contains("16384");
+        }
+        Eventually.await("the oversized message counted", () -> oversizedMessages() == before + 1,
+                () -> "" + oversizedMessages());
+    }
+
+    private double oversizedMessages() {
+        Counter c = meters.find("tiergate.websocket.oversized.messages").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static String bigCall() {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\"" + "a".repeat(20_000) + "\"]}";
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tiergate.websocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,8 @@ final class WsClient implements AutoCloseable {
     private final Deque<String> passedOver = new ArrayDeque<>();
     final CompletableFuture<int[]> closeCode = new CompletableFuture<>();
     volatile String closeReason;
+    /** Pings from tiergate (the JDK client answers each with a pong by itself). */
+    final AtomicInteger pings = new AtomicInteger();
     private final WebSocket socket;
     private volatile boolean reading;
     private int nextId = 1000;
@@ -55,6 +59,14 @@ final class WsClient implements AutoCloseable {
 
     void send(String json) {
         socket.sendText(json, true).join();
+    }
+
+    /** Sends one message as several frames (a first frame and continuation frames), each of them small. */
+    void sendFragmented(String json, int frameSize) {
+        for (int from = 0; from < json.length(); from += frameSize) {
+            int to = Math.min(json.length(), from + frameSize);
+            socket.sendText(json.substring(from, to), to == json.length()).join();
+        }
     }
 
     /** Sends a request and returns the answer with the same id (other messages stay queued in order). */
@@ -167,6 +179,12 @@ final class WsClient implements AutoCloseable {
                 arrived.add(partial.toString());
                 partial.setLength(0);
             }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            pings.incrementAndGet();
             return null;
         }
 
