@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * elsewhere with 1001 (Going Away) and the reason, instead of its socket being cut or held until the grace period
  * ends, and the process exits with status 0 well before the 30 s grace period.
  */
-class WebSocketShutdownSmoke {
+class SigtermWebSocketSmoke {
 
     static final AnvilNode node = AnvilNode.start(1, List.of("--block-time", "1"));
 
