@@ -15,6 +15,7 @@ import io.tiergate.selection.Selector;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.function.Predicate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,6 +39,8 @@ public final class SubscriptionHub implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration HEALTH_CHECK = Duration.ofSeconds(1);
     private static final RawJson GET_BLOCK = RawJson.of("\"eth_getBlockByNumber\"");
+    private static final RawJson BLOCK_NUMBER = RawJson.of("\"eth_blockNumber\"");
+    private static final RawJson GET_LOGS = RawJson.of("\"eth_getLogs\"");
     private static final int GAP_FETCH_REPEATS = 5;
     private static final Duration GAP_FETCH_PAUSE = Duration.ofMillis(300);
     /** Gap fills are recent blocks: never from the answer cache, never into it (a lagging provider's null). */
@@ -85,8 +89,11 @@ public final class SubscriptionHub implements AutoCloseable {
         UpstreamSubscription upstream = upstreams.get(key);
         boolean first = upstream == null;
         if (first) {
-            upstream = new UpstreamSubscription(key, connection.network(), this,
-                    number -> fetchHeader(connection.network(), number), properties.maxGapFill());
+            Network network = connection.network();
+            upstream = new UpstreamSubscription(key, network, this,
+                    key.isNewHeads() ? new HeadSequencer(number -> fetchHeader(network, number), properties.maxGapFill())
+                            : null,
+                    key.isLogs() ? new LogBackfill(logFetch(network, key.params()), properties.maxGapFill()) : null);
             upstreams.put(key, upstream);
         }
         upstream.add(id, connection);
@@ -172,6 +179,26 @@ public final class SubscriptionHub implements AutoCloseable {
         return false;
     }
 
+    /**
+     * A provider of a tier above {@code current}'s that could take the subscription now: usable (not lagging,
+     * syncing, down or resting), with a ws-url, and whose socket did not fail within provider-cooldown.
+     */
+    Provider recoveredHigherTier(Network network, Provider current) {
+        Tier currentTier = network.tierOf(current);
+        long since = clock.millis() - properties.providerCooldown().toMillis();
+        for (Tier tier : network.tiers()) {
+            if (tier == currentTier) {
+                return null;
+            }
+            for (Provider p : tier.providers()) {
+                if (canSubscribe(p) && p.availability() == Availability.USABLE && failedAt(p) <= since) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
     private long failedAt(Provider p) {
         return socketFailures.getOrDefault(p, 0L);
     }
@@ -191,18 +218,60 @@ public final class SubscriptionHub implements AutoCloseable {
     }
 
     private Mono<HeadSequencer.Header> fetchHeaderOnce(Network network, long number) {
-        JsonRequest request = new JsonRequest(0, RawJson.of("1"), "eth_getBlockByNumber", GET_BLOCK,
-                RawJson.of("[\"0x" + Long.toHexString(number) + "\",false]"));
-        return router.route(network, List.of(request), false, UNCACHED).mapNotNull(result -> {
-            UpstreamAnswer answer = result.answers()[0];
-            if (answer == null || answer.isError()
-                    || !(JSON.readTree(answer.result().toString()) instanceof ObjectNode block)) {
+        return call(network, GET_BLOCK, "[\"0x" + Long.toHexString(number) + "\",false]").mapNotNull(result -> {
+            if (!(result instanceof ObjectNode block)) {
                 return null;
             }
             // A newHeads notification carries the header only.
             block.remove(List.of("transactions", "uncles", "withdrawals", "size", "totalDifficulty"));
             metrics.gapBlocksFetched(network.name(), 1);
             return new HeadSequencer.Header(number, JSON.writeValueAsBytes(block));
+        });
+    }
+
+    /**
+     * Reads for a logs backfill, routed like any call: the head, and eth_getLogs with the subscription's filter
+     * (address, topics) over a block range.
+     */
+    LogBackfill.Fetch logFetch(Network network, String subscribeParams) {
+        JsonNode params = JSON.readTree(subscribeParams);
+        ObjectNode filter = params.size() > 1 && params.get(1) instanceof ObjectNode given ? given.deepCopy()
+                : JSON.createObjectNode();
+        filter.remove(List.of("fromBlock", "toBlock", "blockHash"));
+        return new LogBackfill.Fetch() {
+            @Override
+            public Mono<Long> head() {
+                return call(network, BLOCK_NUMBER, "[]").mapNotNull(result -> {
+                    long head = LogBackfill.number(result);
+                    return head < 0 ? null : head;
+                });
+            }
+
+            @Override
+            public Mono<List<byte[]>> logs(long from, long to) {
+                ObjectNode range = filter.deepCopy();
+                range.put("fromBlock", "0x" + Long.toHexString(from));
+                range.put("toBlock", "0x" + Long.toHexString(to));
+                return call(network, GET_LOGS, "[" + JSON.writeValueAsString(range) + "]").mapNotNull(result -> {
+                    if (!result.isArray()) {
+                        return null;
+                    }
+                    List<byte[]> logs = new ArrayList<>(result.size());
+                    result.forEach(entry -> logs.add(JSON.writeValueAsBytes(entry)));
+                    metrics.backfilledLogs(network.name(), logs.size());
+                    return logs;
+                });
+            }
+        };
+    }
+
+    /** One call through the router, never from or into the answer cache: its result, empty on any error. */
+    private Mono<JsonNode> call(Network network, RawJson method, String paramsJson) {
+        String name = method.toString().substring(1, method.toString().length() - 1);
+        JsonRequest request = new JsonRequest(0, RawJson.of("1"), name, method, RawJson.of(paramsJson));
+        return router.route(network, List.of(request), false, UNCACHED).mapNotNull(result -> {
+            UpstreamAnswer answer = result.answers()[0];
+            return answer == null || answer.isError() ? null : JSON.readTree(answer.result().toString());
         }).onErrorResume(e -> Mono.empty());
     }
 

@@ -14,4 +14,8 @@ public record SubscriptionKey(String network, String kind, String params) {
     public boolean isNewHeads() {
         return "newHeads".equals(kind);
     }
+
+    public boolean isLogs() {
+        return "logs".equals(kind);
+    }
 }

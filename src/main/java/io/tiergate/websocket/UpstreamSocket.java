@@ -31,9 +31,16 @@ final class UpstreamSocket {
     private static final Duration UNSUBSCRIBE_WAIT = Duration.ofSeconds(2);
 
     /** Why a socket ended, in words for logs (no URL: it may carry an API key). */
-    static final class Lost extends RuntimeException {
+    static class Lost extends RuntimeException {
         Lost(String reason) {
             super(reason, null, false, false);
+        }
+    }
+
+    /** The socket works, but a provider of a higher tier is usable again: not a failure of this provider. */
+    static final class MovingBack extends Lost {
+        MovingBack(String reason) {
+            super(reason);
         }
     }
 
@@ -59,8 +66,8 @@ final class UpstreamSocket {
         this.onSubscribed = onSubscribed;
     }
 
-    /** {@code stop}: the last client left; {@code abandon}: a reason to leave this provider (health). */
-    Mono<Void> run(Mono<Void> stop, Mono<String> abandon) {
+    /** {@code stop}: the last client left; {@code abandon}: why to leave this provider (health, a recovered tier). */
+    Mono<Void> run(Mono<Void> stop, Mono<Lost> abandon) {
         HttpClient client = HttpClient.create()
                 .headers(h -> provider.definition().headers().forEach(h::set));
         return client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(maxFrame).handlePing(true).build())
@@ -70,7 +77,7 @@ final class UpstreamSocket {
                 .onErrorMap(e -> !(e instanceof Lost), e -> new Lost(describe(e)));
     }
 
-    private Mono<Void> session(WebsocketInbound in, WebsocketOutbound out, Mono<Void> stop, Mono<String> abandon) {
+    private Mono<Void> session(WebsocketInbound in, WebsocketOutbound out, Mono<Void> stop, Mono<Lost> abandon) {
         Flux<WebSocketFrame> frames = Flux.merge(
                 Mono.just(new TextWebSocketFrame(request(1, "eth_subscribe", params))),
                 control.asFlux(),
@@ -85,7 +92,7 @@ final class UpstreamSocket {
                 .next()
                 .then(Mono.error(() -> new Lost("no answer to pings for " + 3 * pingInterval.toSeconds() + "s")));
         Mono<Void> unsubscribing = stop.then(Mono.defer(this::unsubscribe)).then(Mono.defer(out::sendClose));
-        Mono<Void> abandoning = abandon.flatMap(reason -> Mono.error(new Lost(reason)));
+        Mono<Void> abandoning = abandon.flatMap(lost -> Mono.<Void>error(lost));
         return Mono.firstWithSignal(receiving, silent, unsubscribing, abandoning, sending.then(Mono.never()));
     }
 

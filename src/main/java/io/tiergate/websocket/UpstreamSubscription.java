@@ -7,7 +7,6 @@ import io.tiergate.provider.Provider;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongFunction;
 import lombok.extern.slf4j.Slf4j;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -19,12 +18,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One subscription held upstream for every client that asked for the same thing. It lives on one provider at
  * a time; when that socket is lost, or health says the provider is down or lagging while another can serve,
- * it is made again on the next provider (same tier first, then lower) and clients keep their ids.
+ * it is made again on the next provider (same tier first, then lower) and clients keep their ids. Once a
+ * provider of a higher tier than the one serving is usable again, the subscription moves back up.
  */
 @Slf4j
 final class UpstreamSubscription {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Markers in a logs subscription's stream (compared by identity): first live, moved to another provider. */
+    private static final byte[] LIVE = new byte[0];
+    private static final byte[] SWITCHED = new byte[0];
     /** The old and the new socket may both still emit for a moment during a switch. */
     private static final Duration EMIT_RETRY = Duration.ofSeconds(1);
 
@@ -37,19 +40,23 @@ final class UpstreamSubscription {
     private final Sinks.Empty<Void> stop = Sinks.empty();
     private final Sinks.Empty<Void> live = Sinks.empty();
     private final HeadSequencer heads;
+    private final LogBackfill logs;
     private volatile Provider current;
-    private volatile Sinks.One<String> abandon = Sinks.one();
+    private volatile Sinks.One<UpstreamSocket.Lost> abandon = Sinks.one();
     private volatile boolean everSubscribed;
+    private volatile boolean movingBack;
     private volatile boolean stopped;
     private Disposable running;
     private Disposable delivering;
 
-    UpstreamSubscription(SubscriptionKey key, Network network, SubscriptionHub hub,
-            LongFunction<Mono<HeadSequencer.Header>> fetchHeader, int maxGapFill) {
+    /** {@code heads} for newHeads, {@code logs} for logs subscriptions, else null. */
+    UpstreamSubscription(SubscriptionKey key, Network network, SubscriptionHub hub, HeadSequencer heads,
+            LogBackfill logs) {
         this.key = key;
         this.network = network;
         this.hub = hub;
-        this.heads = key.isNewHeads() ? new HeadSequencer(fetchHeader, maxGapFill) : null;
+        this.heads = heads;
+        this.logs = logs;
     }
 
     SubscriptionKey key() {
@@ -77,9 +84,17 @@ final class UpstreamSubscription {
 
     void start() {
         Flux<byte[]> arriving = results.asFlux();
-        // newHeads go through the sequencer one at a time (gap fills included) so clients get them in order.
-        Flux<byte[]> ordered = heads == null ? arriving
-                : arriving.concatMap(json -> heads.accept(header(json)).map(HeadSequencer.Header::json));
+        // newHeads go through the sequencer one at a time (gap fills included) so clients get them in order; logs
+        // through the backfill (re-read after a switch, each log once).
+        Flux<byte[]> ordered;
+        if (heads != null) {
+            ordered = arriving.concatMap(json -> heads.accept(header(json)).map(HeadSequencer.Header::json));
+        } else if (logs != null) {
+            ordered = arriving.concatMap(json -> json == LIVE ? logs.live()
+                    : json == SWITCHED ? logs.switched() : logs.accept(json));
+        } else {
+            ordered = arriving;
+        }
         delivering = ordered.subscribe(this::deliver,
                 error -> log.error("Delivery of {} on {} stopped", key.kind(), network.name(), error));
         running = Flux.defer(this::attempt)
@@ -118,7 +133,14 @@ final class UpstreamSubscription {
         boolean leave = availability != Availability.USABLE
                 && hub.betterProviderExists(network, p, !availability.selectable());
         if (leave) {
-            abandon.tryEmitValue("provider " + availability.reason());
+            abandon.tryEmitValue(new UpstreamSocket.Lost("provider " + availability.reason()));
+            return;
+        }
+        // Back to a higher tier once one of its providers is usable again (and its socket did not just fail).
+        Provider recovered = hub.recoveredHigherTier(network, p);
+        if (recovered != null) {
+            abandon.tryEmitValue(new UpstreamSocket.MovingBack("provider " + recovered.name() + " of the "
+                    + recovered.tier() + " tier is usable again"));
         }
     }
 
@@ -140,7 +162,16 @@ final class UpstreamSubscription {
                     subscribed.tryEmitValue(true);
                 });
         return Flux.merge(subscribed.asMono(), socket.run(stop.asMono(), abandon.asMono()).then(Mono.<Boolean>empty()))
-                .doOnError(e -> lost(provider, e.getMessage()))
+                .doOnError(e -> {
+                    // Only a move back that ends in a subscription counts as one; a failure in between does not.
+                    movingBack = e instanceof UpstreamSocket.MovingBack;
+                    if (movingBack) {
+                        log.info("Network {}: {} subscription leaves provider {} ({} tier): {}", network.name(),
+                                key.kind(), provider.name(), provider.tier(), e.getMessage());
+                    } else {
+                        lost(provider, e.getMessage());
+                    }
+                })
                 .doFinally(s -> {
                     if (current == provider) {
                         current = null;
@@ -154,13 +185,24 @@ final class UpstreamSubscription {
         hub.metrics().upstreamSubscriptions(network.name(), key.kind(), provider.name(), 1);
         if (everSubscribed) {
             hub.metrics().upstreamSwitch(network.name(), key.kind());
-            log.warn("Network {}: {} subscription moved to provider {} ({} tier) for {} client(s)", network.name(),
-                    key.kind(), provider.name(), provider.tier(), clients.size());
+            if (movingBack) {
+                hub.metrics().upstreamReturn(network.name(), key.kind());
+                log.info("Network {}: {} subscription moved back to provider {} ({} tier) for {} client(s)",
+                        network.name(), key.kind(), provider.name(), provider.tier(), clients.size());
+            } else {
+                log.warn("Network {}: {} subscription moved to provider {} ({} tier) for {} client(s)",
+                        network.name(), key.kind(), provider.name(), provider.tier(), clients.size());
+            }
         } else {
             log.info("Network {}: {} subscription made on provider {} ({} tier)", network.name(), key.kind(),
                     provider.name(), provider.tier());
         }
+        if (logs != null) {
+            // Ahead of every notification of the new socket (they arrive after its answer to eth_subscribe).
+            results.emitNext(everSubscribed ? SWITCHED : LIVE, Sinks.EmitFailureHandler.busyLooping(EMIT_RETRY));
+        }
         everSubscribed = true;
+        movingBack = false;
         live.tryEmitEmpty();
     }
 

@@ -46,7 +46,14 @@ public final class WebSocketMetrics {
 
     public void upstreamSwitch(String network, String kind) {
         Counter.builder("tiergate.websocket.upstream.switches")
-                .description("upstream subscriptions moved to another provider after a failure")
+                .description("upstream subscriptions moved to another provider (after a failure, or back up)")
+                .tag("network", network).tag("kind", kind).register(registry).increment();
+    }
+
+    /** A subscription moved back to a higher tier that recovered (also counted as a switch). */
+    public void upstreamReturn(String network, String kind) {
+        Counter.builder("tiergate.websocket.upstream.returns")
+                .description("upstream subscriptions moved back to a higher tier whose provider is usable again")
                 .tag("network", network).tag("kind", kind).register(registry).increment();
     }
 
@@ -79,6 +86,12 @@ public final class WebSocketMetrics {
         Counter.builder("tiergate.websocket.gap.blocks")
                 .description("newHeads blocks fetched to fill a gap after an upstream switch")
                 .tag("network", network).register(registry).increment(blocks);
+    }
+
+    public void backfilledLogs(String network, int logs) {
+        Counter.builder("tiergate.websocket.backfill.logs")
+                .description("logs read with eth_getLogs after a logs subscription moved (delivered unless seen)")
+                .tag("network", network).register(registry).increment(logs);
     }
 
     private AtomicInteger gauge(String name, String description, String... tags) {

@@ -21,7 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param reconnectMinBackoff             first wait before resubscribing when no provider took the subscription
  * @param reconnectMaxBackoff             the wait doubles up to this
  * @param providerCooldown                a provider whose socket failed is passed over this long (on the app clock)
- * @param maxGapFill                      newHeads: most missing blocks fetched after a switch
+ * @param maxGapFill                      most blocks re-read after a switch: newHeads headers, logs
  */
 @ConfigurationProperties("tiergate.websocket")
 public record WebSocketProperties(

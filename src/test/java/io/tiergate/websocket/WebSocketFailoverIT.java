@@ -1,14 +1,14 @@
 package io.tiergate.websocket;
 
+import static io.tiergate.websocket.Subscriptions.assertConsecutive;
+import static io.tiergate.websocket.Subscriptions.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.testsupport.AnvilNode;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.TestNetwork;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +34,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebSocketFailoverIT extends GatewayTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     static final AnvilNode local1 = AnvilNode.start(List.of("--block-time", "1"));
     static final AnvilNode local2 = AnvilNode.start(List.of("--block-time", "1"));
@@ -151,33 +149,7 @@ class WebSocketFailoverIT extends GatewayTest {
         assertThat(ws.untaken()).noneMatch(m -> m.contains("\"error\""));
     }
 
-    private static void assertConsecutive(List<Long> blocks) {
-        for (int i = 1; i < blocks.size(); i++) {
-            assertThat(blocks.get(i)).as("block %d of %s", i, blocks).isEqualTo(blocks.get(i - 1) + 1);
-        }
-    }
-
-    private static void receive(WsClient ws, String id, List<Long> blocks, int count) {
-        for (int i = 0; i < count; i++) {
-            blocks.add(WsClient.blockNumber(ws.notification(id, WAIT)));
-        }
-    }
-
-    /** The provider holding the newHeads subscription, from the upstream subscription gauge. */
     private String servingProvider() {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (true) {
-            for (Gauge g : meters.find("tiergate.websocket.upstream.subscriptions").tag("kind", "newHeads").gauges()) {
-                if (g.value() == 1) {
-                    return g.getId().getTag("provider");
-                }
-            }
-            assertThat(Instant.now()).as("a provider holds the subscription").isBefore(deadline);
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return Subscriptions.servingProvider(meters, "newHeads");
     }
 }
