@@ -72,6 +72,7 @@ public final class ClusterSync implements AutoCloseable {
             store.sync();
             audit.flush();
             rests.sync();
+            limits.refreshLeft();
             link.succeeded();
             ok.increment();
             if (!wasReachable) {

@@ -28,6 +28,7 @@ final class SharedBudget implements Quota.Ledger {
     private final AtomicBoolean asking = new AtomicBoolean();
     private volatile long askAgainAt;
     private volatile Bucket alone;
+    private volatile long fleetLeft = -1;
 
     SharedBudget(SharedLimits fleet, String key, Quota.Spec spec, Counter reserved) {
         this.fleet = fleet;
@@ -62,6 +63,28 @@ final class SharedBudget implements Quota.Ledger {
             return alone().getAvailableTokens();
         }
         return h;
+    }
+
+    /** Held here plus what the fleet's bucket had left at the last sync (other replicas' held tokens not counted). */
+    @Override
+    public long left() {
+        long h = held.get();
+        if (!fleet.link().reachable() && h == 0) {
+            return alone().getAvailableTokens();
+        }
+        return fleetLeft < 0 ? h : h + fleetLeft;
+    }
+
+    /** Reads what the fleet's bucket has left, for {@link #left()}; in the background. */
+    void refreshLeft() {
+        AsyncBucketProxy bucket = fleet.bucket(key, spec);
+        if (bucket != null) {
+            bucket.getAvailableTokens().whenComplete((tokens, error) -> {
+                if (error == null) {
+                    fleetLeft = tokens;
+                }
+            });
+        }
     }
 
     /** Asks the fleet's bucket for a batch when less than half a batch is held and no ask is under way. */

@@ -47,6 +47,7 @@ public final class SharedLimits implements FleetLimits {
             return Quota.counted(null, null);
         }
         String field = field(provider);
+        configuration(provider.quota());
         SharedBudget budget = new SharedBudget(this, link.key("quota:" + field), provider.quota(),
                 meters.counter("tiergate.cluster.quota.reserved", "network", provider.network(), "provider",
                         provider.name()));
@@ -97,6 +98,11 @@ public final class SharedLimits implements FleetLimits {
         replicas = Math.max(1, counted);
     }
 
+    /** Refreshes what each fleet budget has left (views, metrics, alerts); in the background. */
+    void refreshLeft() {
+        budgets.values().forEach(SharedBudget::refreshLeft);
+    }
+
     /** After Redis returns: budgets spend from the fleet's buckets again. */
     void rejoin() {
         budgets.values().forEach(SharedBudget::rejoin);
@@ -118,10 +124,15 @@ public final class SharedLimits implements FleetLimits {
                     .asAsync();
             buckets = manager;
         }
-        BucketConfiguration configuration = BucketConfiguration.builder()
+        BucketConfiguration configuration = configuration(spec);
+        return manager.builder().build(key, () -> CompletableFuture.completedFuture(configuration));
+    }
+
+    /** Bucket4j checks the budget here: one it cannot represent fails at start-up, as a local quota does. */
+    private static BucketConfiguration configuration(Quota.Spec spec) {
+        return BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(spec.requests()).refillIntervally(spec.requests(), spec.period()))
                 .build();
-        return manager.builder().build(key, () -> CompletableFuture.completedFuture(configuration));
     }
 
     RedisLink link() {

@@ -24,6 +24,11 @@ public final class Quota {
 
         /** Tokens at hand now; 0 when spent. */
         long available();
+
+        /** What is left of the whole budget, for views and metrics (a fleet's budget is more than what is at hand). */
+        default long left() {
+            return available();
+        }
     }
 
     private static final Quota UNLIMITED = new Quota(null, null);
@@ -86,9 +91,9 @@ public final class Quota {
         return ledger != null && ledger.available() <= 0;
     }
 
-    /** Calls left at hand; -1 when unlimited. */
+    /** Calls left in the budget (the fleet's, when shared); -1 when unlimited. */
     public long remaining() {
-        return ledger == null ? -1 : ledger.available();
+        return ledger == null ? -1 : ledger.left();
     }
 
     public Spec spec() {

@@ -240,6 +240,11 @@ class ClusterIT {
     @Order(6)
     void aQuotaIsSpentByTheFleetTogether() throws Exception {
         drainLocalTier();
+        for (GatewayInstance replica : List.of(a, b, c)) {
+            // views and metrics show the fleet's budget, not the batch a replica holds
+            await("the fleet's budget in every replica's view", () -> view(replica, "cloud_1").path("quotaLeft")
+                    .asLong() > QUOTA / 2, () -> view(replica, "cloud_1").toString());
+        }
         AtomicInteger failed = new AtomicInteger();
         Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -272,6 +277,10 @@ class ClusterIT {
         assertThat(failed.get()).isZero();
         assertThat(reachedCloud).as("calls that reached the provider over the whole run").isLessThanOrEqualTo(QUOTA);
         assertThat(served.get("cloud_1").get()).as("the budget was used, by the fleet").isGreaterThan(QUOTA / 2);
+        for (GatewayInstance replica : List.of(a, b, c)) {
+            await("a spent budget in every replica's view", () -> view(replica, "cloud_1").path("quotaLeft").asLong()
+                    <= 10, () -> view(replica, "cloud_1").toString());
+        }
     }
 
     @Test

@@ -9,8 +9,12 @@ import io.tiergate.testsupport.GatewayInstance;
 import io.tiergate.testsupport.JsonRpcClient;
 import io.tiergate.testsupport.RedisNode;
 import io.tiergate.testsupport.TestNetwork;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +53,8 @@ class ClusterStoreSettingsIT {
     }
 
     @Test
-    void theRightPasswordJoinsTheClusterAndAWrongOneServesAloneAndSaysSoWithoutShowingEither(CapturedOutput output) {
+    void theRightPasswordJoinsTheClusterAndAWrongOneServesAloneAndSaysSoWithoutShowingEither(CapturedOutput output)
+            throws Exception {
         try (GatewayInstance joined = GatewayInstance.start(config(PASSWORD), TOKEN);
                 GatewayInstance alone = GatewayInstance.start(config(WRONG), TOKEN)) {
             JsonNode joinedHealth = health(joined);
@@ -71,6 +76,11 @@ class ClusterStoreSettingsIT {
             String metrics = joined.manage("GET", "/actuator/prometheus", null).body()
                     + alone.manage("GET", "/actuator/prometheus", null).body();
             assertThat(metrics).contains("tiergate_cluster_store_reachable 1.0", "tiergate_cluster_store_reachable 0.0");
+            Matcher referenced = Pattern.compile("tiergate_cluster_[a-z_]+").matcher(
+                    Files.readString(Path.of("helm/tiergate/alerts/tiergate-rules.yaml")));
+            while (referenced.find()) {
+                assertThat(metrics).as("series the alert rules use").contains(referenced.group() + " ");
+            }
 
             String everything = output.getAll() + joinedHealth + aloneHealth + metrics
                     + joined.manage("GET", "/admin/status", null).body()
