@@ -176,11 +176,30 @@ public final class AnvilNode implements AutoCloseable {
     /** SIGSTOP: the process freezes; the kernel still accepts connections, but nothing answers. */
     public void pause() {
         signal("STOP");
+        // kill(1) returns once the signal is sent; the kernel stops the process a moment later. A test that sends
+        // a request "to a frozen node" right away could otherwise be answered.
+        awaitState(true);
     }
 
     /** SIGCONT: a paused node carries on (and answers requests that queued up meanwhile). */
     public void resume() {
         signal("CONT");
+        awaitState(false);
+    }
+
+    /** Polls the process state in /proc (Linux: 'T' = stopped by a signal) until it is (or is no longer) stopped. */
+    private void awaitState(boolean stopped) {
+        Path stat = Path.of("/proc", Long.toString(pid()), "stat");
+        Eventually.await("anvil on port " + port + (stopped ? " stopped" : " running"), () -> {
+            try {
+                String line = Files.readString(stat);
+                // the state follows the command name in parentheses, which may itself contain spaces
+                char state = line.charAt(line.lastIndexOf(')') + 2);
+                return (state == 'T' || state == 't') == stopped;
+            } catch (IOException gone) {
+                return !stopped;
+            }
+        }, Duration.ofSeconds(5));
     }
 
     /** Starts anvil again on the same port (killing it first if still running) and waits until it answers. */
