@@ -1,9 +1,12 @@
 package io.tiergate.cluster;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.lettuce.core.ScriptOutputType;
+import io.tiergate.admin.AdminException;
 import io.tiergate.admin.OverrideStore;
 import io.tiergate.admin.ProviderOverride;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import lombok.extern.slf4j.Slf4j;
+import org.springframework.http.HttpStatus;
 
 /**
  * Operators' overrides shared by every replica through Redis. Each override is stored with a version; a change
@@ -36,7 +40,10 @@ public final class RedisOverrideStore implements OverrideStore {
             redis.call('PUBLISH', KEYS[3], ARGV[4])
             return -1
             """;
-    private static final int ATTEMPTS = 8;
+    private static final int ATTEMPTS = 20;
+    // Runs on the admin API's worker threads, never on an event loop: a pause here holds up one admin call.
+    private static final IntervalFunction BACKOFF =
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(2), 2.0, 0.5, Duration.ofMillis(100));
 
     private final RedisLink link;
     private final ClusterJson json;
@@ -62,31 +69,36 @@ public final class RedisOverrideStore implements OverrideStore {
             UnaryOperator<ProviderOverride> change) {
         String field = field(network, provider);
         synchronized (this) {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                ProviderOverride mine = get(network, provider);
-                long stored;
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                ProviderOverride next;
+                long expected;
                 try {
-                    stored = storedVersion(field);
-                    if (stored > mine.version()) {
-                        sync();
-                        continue;
+                    ProviderOverride stored = storedOverride(network, provider, field);
+                    learn(stored);
+                    // What this replica knows is at least as new as the store now; newer only if it holds a change
+                    // made while the store was unreachable, which this one is made on.
+                    ProviderOverride base = get(network, provider);
+                    expected = stored.version();
+                    next = stamp(change.apply(base), base.version() + 1, actor);
+                    if (compareAndSet(field, expected, next)) {
+                        learn(next);
+                        return next;
                     }
                 } catch (RuntimeException e) {
                     link.failed(e);
-                    ProviderOverride next = stamp(change.apply(mine), mine.version() + 1, actor);
+                    ProviderOverride mine = get(network, provider);
+                    next = stamp(change.apply(mine), mine.version() + 1, actor);
                     log.warn("Cluster store unreachable: {} on {}/{} applied on this replica only, written to the "
                             + "store when it returns", describe(mine, next), network, provider);
                     learn(next);
                     return next;
                 }
-                ProviderOverride next = stamp(change.apply(mine), Math.max(stored, mine.version()) + 1, actor);
-                if (compareAndSet(field, stored, next)) {
-                    learn(next);
-                    return next;
-                }
+                // Another replica wrote first: read again after a short random pause, so writers spread out.
+                pause(attempt);
             }
         }
-        throw new IllegalStateException("too many concurrent changes to " + network + "/" + provider);
+        throw new AdminException(HttpStatus.CONFLICT, "concurrent changes",
+                "other replicas kept changing " + network + "/" + provider + " at the same time; try again");
     }
 
     @Override
@@ -127,6 +139,9 @@ public final class RedisOverrideStore implements OverrideStore {
 
     /** Keeps {@code override} if it is newer than what this replica knows, and tells the listeners. */
     private void learn(ProviderOverride override) {
+        if (override.version() == 0) {
+            return; // nothing stored: nothing to learn
+        }
         String field = field(override.network(), override.provider());
         ProviderOverride[] newer = new ProviderOverride[1];
         known.compute(field, (k, current) -> {
@@ -141,9 +156,18 @@ public final class RedisOverrideStore implements OverrideStore {
         }
     }
 
-    private long storedVersion(String field) {
-        String value = link.strings().sync().hget(versionsKey, field);
-        return value == null ? 0 : Long.parseLong(value);
+    private ProviderOverride storedOverride(String network, String provider, String field) {
+        String value = link.strings().sync().hget(overridesKey, field);
+        return value == null ? ProviderOverride.none(network, provider) : json.override(value);
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(BACKOFF.apply(attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while changing an override", e);
+        }
     }
 
     private boolean compareAndSet(String field, long expected, ProviderOverride next) {

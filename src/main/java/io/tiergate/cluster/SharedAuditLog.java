@@ -53,8 +53,11 @@ public final class SharedAuditLog extends AuditLog {
         }
     }
 
-    /** Pushes entries recorded while Redis was unreachable; throws when it still is. */
-    public void flush() {
+    /**
+     * Pushes entries not yet in Redis, oldest first; throws when it is unreachable. One pusher at a time: the admin
+     * call and the sync round would otherwise both push the entry at the head of the queue.
+     */
+    public synchronized void flush() {
         AuditEntry next;
         while ((next = unsent.peek()) != null) {
             link.strings().sync().lpush(listKey, json.write(next));

@@ -169,7 +169,7 @@ class ClusterIT {
         try {
             List<Future<Integer>> changes = new ArrayList<>();
             List<GatewayInstance> replicas = List.of(a, b, c);
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 60; i++) {
                 GatewayInstance replica = replicas.get(i % 3);
                 int weight = 10 + i;
                 changes.add(pool.submit(() -> replica.manage("PUT", NETWORK + "local_1/weight",
