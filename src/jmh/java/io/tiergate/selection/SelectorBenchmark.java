@@ -110,5 +110,11 @@ public class SelectorBenchmark {
         public boolean lastResortAvailable() {
             return true;
         }
+
+        /** Every provider serves the benchmark's methods, as without method routing. */
+        @Override
+        public boolean serves(Provider provider) {
+            return true;
+        }
     }
 }
