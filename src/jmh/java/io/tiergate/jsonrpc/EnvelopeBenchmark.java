@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Envelope work of one request, piece by piece: parsing a client body (single and batch of 10), parsing a
- * provider's answer (single, batch of 10, and a ~1 MiB block that must be tokenized but never decoded),
+ * provider's answer (single, batch of 10, and a ~1 MiB block that must be validated but never decoded; the
+ * {@code *Jackson} variants read the same bodies with Jackson's token stream alone, the reader before the scanner),
  * and writing an answer back under the client's id.
  */
 @State(Scope.Benchmark)
@@ -60,6 +61,22 @@ public class EnvelopeBenchmark {
     @Benchmark
     public List<UpstreamAnswer> parseLargeAnswer() {
         return responseParser.parse(largeAnswer);
+    }
+
+    /** The same body through Jackson's token stream alone, as every answer was read before the fast reader. */
+    @Benchmark
+    public List<UpstreamAnswer> parseLargeAnswerJackson() {
+        return responseParser.parseWithJackson(largeAnswer, null);
+    }
+
+    @Benchmark
+    public List<UpstreamAnswer> parseSingleAnswerJackson() {
+        return responseParser.parseWithJackson(singleAnswer, null);
+    }
+
+    @Benchmark
+    public List<UpstreamAnswer> parseBatchAnswerJackson() {
+        return responseParser.parseWithJackson(batchAnswer, null);
     }
 
     @Benchmark
