@@ -41,6 +41,7 @@ public final class RedisLink implements AutoCloseable {
     private volatile StatefulRedisConnection<String, byte[]> bytes;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile boolean reachable;
+    private boolean warned;
     private volatile Instant since;
     private volatile String lastError;
 
@@ -122,7 +123,7 @@ public final class RedisLink implements AutoCloseable {
         return bytes;
     }
 
-    public void succeeded() {
+    public synchronized void succeeded() {
         if (!reachable) {
             reachable = true;
             since = clock.instant();
@@ -130,14 +131,14 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
-    public void failed(Throwable error) {
+    /** Once per outage (and once at a start without Redis): a WARN line; the latest error stays in health. */
+    public synchronized void failed(Throwable error) {
         String message = describe(error);
-        if (reachable || since == null || lastError == null || !lastError.equals(message)) {
+        if (reachable || !warned) {
             log.warn("Cluster store {} unreachable: {}; serving with the last known overrides and a local share of "
                     + "quotas until it returns", where, message);
-        }
-        if (reachable) {
             since = clock.instant();
+            warned = true;
         }
         reachable = false;
         lastError = message;
