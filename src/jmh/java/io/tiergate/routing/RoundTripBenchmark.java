@@ -68,13 +68,17 @@ public class RoundTripBenchmark {
     /** The upstream body of a single request: client id out, gateway id 1 in. */
     @Benchmark
     public byte[] rewriteSingle() {
-        return new RoutingContext(network, singleRequests, false, Long.MAX_VALUE).upstreamBody();
+        RoutingContext context = new RoutingContext(network, singleRequests, false, Long.MAX_VALUE);
+        context.prepare(provider);
+        return context.upstreamBody();
     }
 
     /** The upstream body of a batch of 10 (ids 1..10). */
     @Benchmark
     public byte[] rewriteBatch() {
-        return new RoutingContext(network, batchRequests, true, Long.MAX_VALUE).upstreamBody();
+        RoutingContext context = new RoutingContext(network, batchRequests, true, Long.MAX_VALUE);
+        context.prepare(provider);
+        return context.upstreamBody();
     }
 
     @Benchmark
@@ -90,6 +94,8 @@ public class RoundTripBenchmark {
     private byte[] roundTrip(byte[] clientBody, byte[] providerAnswer) {
         ParsedBody parsed = requestParser.parse(clientBody);
         RoutingContext context = new RoutingContext(network, parsed.requests(), parsed.batch(), Long.MAX_VALUE);
+        // As the failover loop does: pick what this provider is sent, then write it.
+        context.prepare(provider);
         byte[] upstream = context.upstreamBody();
         context.apply(provider, responseParser.parse(providerAnswer));
         RoutingResult result = context.result();

@@ -1,9 +1,7 @@
 package io.tiergate.jsonrpc;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.json.JsonFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The block a request names explicitly (a number, or EIP-1898's {@code {"blockNumber": ...}}), so
@@ -12,44 +10,84 @@ import tools.jackson.core.json.JsonFactory;
 public final class BlockParams {
 
     public static final long NONE = -1;
-    private static final JsonFactory FACTORY = JsonSlices.factory(64);
+    private static final byte[] BLOCK_NUMBER = "blockNumber".getBytes(StandardCharsets.US_ASCII);
 
     private BlockParams() {
     }
 
+    /**
+     * Read from the request's bytes with {@link JsonScanner}: the parameters before the block are stepped over
+     * without a parser, a token or a string being made (it was a second Jackson parser per request).
+     */
     public static long requiredBlock(String method, RawJson params) {
         int position = position(method);
         if (position < 0 || params == null) {
             return NONE;
         }
-        try (JsonParser p = JsonSlices.parser(FACTORY, params.source(), params.start(), params.length())) {
-            if (p == null || p.nextToken() != JsonToken.START_ARRAY) {
+        byte[] b = params.source();
+        int end = params.end();
+        try {
+            int p = JsonScanner.ws(b, params.start(), end);
+            if (p >= end || b[p] != '[') {
                 return NONE;
             }
-            for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
-                if (i < position) {
-                    p.skipChildren();
-                    continue;
+            p = JsonScanner.ws(b, p + 1, end);
+            for (int i = 0; i < position; i++) {
+                p = JsonScanner.ws(b, JsonScanner.value(b, p, end, 1), end);
+                if (p >= end || b[p] != ',') {
+                    return NONE;
                 }
-                if (p.currentToken() == JsonToken.VALUE_STRING) {
-                    return quantity(p.getString());
-                }
-                if (p.currentToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                        String name = p.currentName();
-                        JsonToken value = p.nextToken();
-                        if ("blockNumber".equals(name) && value == JsonToken.VALUE_STRING) {
-                            return quantity(p.getString());
-                        }
-                        p.skipChildren();
-                    }
-                }
+                p = JsonScanner.ws(b, p + 1, end);
+            }
+            if (p >= end) {
                 return NONE;
             }
-            return NONE;
-        } catch (JacksonException e) {
+            if (b[p] == '"') {
+                return quantity(b, p + 1, JsonScanner.string(b, p + 1, end) - 1);
+            }
+            return b[p] == '{' ? blockNumberMember(b, p + 1, end) : NONE;
+        } catch (RuntimeException unreadable) {
+            // JsonScanner.REJECT, or anything the request's own parser let through: no block named.
             return NONE;
         }
+    }
+
+    /** EIP-1898: the {@code blockNumber} member of the object whose members start at {@code p}. */
+    private static long blockNumberMember(byte[] b, int p, int end) {
+        p = JsonScanner.ws(b, p, end);
+        while (p < end && b[p] == '"') {
+            int nameEnd = JsonScanner.string(b, p + 1, end) - 1;
+            boolean blockNumber = nameEnd - p - 1 == BLOCK_NUMBER.length
+                    && Arrays.equals(b, p + 1, nameEnd, BLOCK_NUMBER, 0, BLOCK_NUMBER.length);
+            p = JsonScanner.ws(b, nameEnd + 1, end);
+            if (p >= end || b[p] != ':') {
+                return NONE;
+            }
+            p = JsonScanner.ws(b, p + 1, end);
+            if (blockNumber && p < end && b[p] == '"') {
+                return quantity(b, p + 1, JsonScanner.string(b, p + 1, end) - 1);
+            }
+            p = JsonScanner.ws(b, JsonScanner.value(b, p, end, 2), end);
+            if (p >= end || b[p] != ',') {
+                return NONE;
+            }
+            p = JsonScanner.ws(b, p + 1, end);
+        }
+        return NONE;
+    }
+
+    /** The string's content between its quotes; escapes never occur in a quantity, so one means none. */
+    private static long quantity(byte[] b, int from, int to) {
+        int length = to - from;
+        if (length < 3 || length > 18) {
+            return NONE;
+        }
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\\') {
+                return NONE;
+            }
+        }
+        return quantity(new String(b, from, length, StandardCharsets.ISO_8859_1));
     }
 
     /** A hex quantity such as 0x1b4; NONE for tags and anything else. */

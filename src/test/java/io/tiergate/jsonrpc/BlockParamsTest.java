@@ -136,6 +136,20 @@ class BlockParamsTest {
     }
 
     @Test
+    void stringsWithEscapesAndNonAsciiBeforeTheBlockAreSteppedOver() {
+        String call = "{\"to\":" + ADDRESS + ",\"data\":\"0x\\\"],\\u005d\",\"memo\":\"\u00e9\u4e2d\ud83d\ude00\"}";
+        assertThat(required("eth_call", "[" + call + ",\"0x20\"]")).isEqualTo(32);
+        assertThat(required("eth_call", "[ " + call + " ,\n\t{ \"blockHash\" : {\"x\":[1,{\"blockNumber\":\"0x5\"}]},"
+                + " \"blockNumber\" : \"0x21\" } ]")).as("the block object's own member, not a nested one")
+                .isEqualTo(33);
+    }
+
+    @Test
+    void aQuantityWrittenWithEscapesNamesNoBlock() {
+        assertThat(required("eth_getBalance", "[" + ADDRESS + ",\"\\u0030x10\"]")).isEqualTo(-1);
+    }
+
+    @Test
     void paramsAreReadFromTheirSliceOfTheRequest() {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":\"0x99\",\"method\":\"eth_getBlockByNumber\",\"params\":[\"0x2a\",true]}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
