@@ -50,7 +50,7 @@ public class QuotaLedgerBenchmark {
         link = new RedisLink(new ClusterProperties.Redis(redis.url(), null, Duration.ofMillis(500)), "bench", clock);
         link.connect();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        SharedLimits fleet = new SharedLimits(link, clock, "bench", batch, meters);
+        SharedLimits fleet = new SharedLimits(link, clock, "bench", batch, Duration.ofMillis(500), meters);
         shared = new SharedBudget(fleet, link.key("quota:bench"), BUDGET, meters.counter("reserved"));
         shared.topUp();
         alone = Quota.of(BUDGET, clock);

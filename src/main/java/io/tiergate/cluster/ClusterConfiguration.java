@@ -111,7 +111,8 @@ public class ClusterConfiguration {
         @Bean
         SharedLimits fleetLimits(RedisLink link, Clock clock, ReplicaName replica, ClusterProperties properties,
                 MeterRegistry meters) {
-            SharedLimits limits = new SharedLimits(link, clock, replica.value(), properties.quotaBatch(), meters);
+            SharedLimits limits = new SharedLimits(link, clock, replica.value(), properties.quotaBatch(),
+                    properties.redis().timeout(), meters);
             Gauge.builder("tiergate.cluster.replicas", limits, SharedLimits::replicas)
                     .description("replicas alive in the cluster, as last counted in Redis").register(meters);
             return limits;

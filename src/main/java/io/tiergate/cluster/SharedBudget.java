@@ -4,6 +4,10 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.micrometer.core.instrument.Counter;
 import io.tiergate.provider.Quota;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -73,6 +77,31 @@ final class SharedBudget implements Quota.Ledger {
             return alone().getAvailableTokens();
         }
         return fleetLeft < 0 ? h : h + fleetLeft;
+    }
+
+    /**
+     * The first batch, waited for (at start-up, or when an operator adds the provider; never on the request path),
+     * so a new provider is not passed over as "quota exhausted" for its first requests. Gives up after
+     * {@code patience}: the background top-up carries on.
+     */
+    void reserveFirst(Duration patience) {
+        if (!fleet.link().reachable()) {
+            return;
+        }
+        try {
+            AsyncBucketProxy bucket = fleet.bucket(key, spec);
+            if (bucket == null) {
+                return;
+            }
+            long got = bucket.tryConsumeAsMuchAsPossible(fleet.batch()).get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            held.addAndGet(got);
+            reserved.increment(got);
+            fleetLeft = bucket.getAvailableTokens().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            fleet.link().failed(e instanceof ExecutionException ? e.getCause() : e);
+        }
     }
 
     /** Reads what the fleet's bucket has left, for {@link #left()}; in the background. */

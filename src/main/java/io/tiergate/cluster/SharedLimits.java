@@ -29,12 +29,14 @@ public final class SharedLimits implements FleetLimits {
     private final String replica;
     private final int batch;
     private final MeterRegistry meters;
+    private final Duration patience;
     private final Map<String, SharedBudget> budgets = new ConcurrentHashMap<>();
     private volatile AsyncProxyManager<String> buckets;
     private volatile int replicas = 1;
 
-    public SharedLimits(RedisLink link, Clock clock, String replica, int batch, MeterRegistry meters) {
+    public SharedLimits(RedisLink link, Clock clock, String replica, int batch, Duration patience, MeterRegistry meters) {
         this.link = link;
+        this.patience = patience;
         this.clock = clock;
         this.replica = replica;
         this.batch = Math.max(1, batch);
@@ -52,7 +54,7 @@ public final class SharedLimits implements FleetLimits {
                 meters.counter("tiergate.cluster.quota.reserved", "network", provider.network(), "provider",
                         provider.name()));
         budgets.put(field, budget);
-        budget.topUp();
+        budget.reserveFirst(patience);
         return Quota.counted(provider.quota(), budget);
     }
 
