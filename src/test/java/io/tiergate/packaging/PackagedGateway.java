@@ -2,10 +2,10 @@ package io.tiergate.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tiergate.testsupport.FreePort;
 import io.tiergate.testsupport.JsonRpcClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -36,8 +36,8 @@ final class PackagedGateway implements AutoCloseable {
     static PackagedGateway start(String yaml) throws IOException, InterruptedException {
         Path config = Files.createTempFile("tiergate-packaged", ".yml");
         Files.writeString(config, yaml);
-        int port = freePort();
-        int managementPort = freePort();
+        int port = FreePort.next();
+        int managementPort = FreePort.next();
         Path jar = Paths.get(System.getProperty("tiergate.jar", "target/tiergate.jar"));
         assertThat(jar).as("packaged jar (run through ./mvnw verify)").exists();
         Path log = Files.createTempFile("tiergate-packaged", ".log");
@@ -105,11 +105,4 @@ final class PackagedGateway implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -9,13 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.tiergate.testsupport.AnvilNode;
+import io.tiergate.testsupport.FreePort;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.JsonRpcClient;
 import io.tiergate.testsupport.TestNetwork;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +47,7 @@ class CircuitBreakerIT extends GatewayTest {
     static final String ANVIL_ANSWER = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x7a69\"}";
     static final String CLOUD_ANSWER = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"}";
     /** A local port nothing listens on: connections are refused. */
-    static final int DEAD_PORT = freePort();
+    static final int DEAD_PORT = FreePort.next();
 
     @DynamicPropertySource
     static void providers(DynamicPropertyRegistry registry) {
@@ -227,11 +224,4 @@ class CircuitBreakerIT extends GatewayTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -9,13 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.tiergate.testsupport.FreePort;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.JsonRpcClient;
 import io.tiergate.testsupport.TestNetwork;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +37,7 @@ class NoProviderIT extends GatewayTest {
         wm.start();
     }
 
-    static final int DEAD_PORT = freePort();
+    static final int DEAD_PORT = FreePort.next();
     static final String API_KEY = "SUPERSECRETKEY0123456789";
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -196,11 +193,4 @@ class NoProviderIT extends GatewayTest {
         return "http://127.0.0.1:" + wm.port() + path;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

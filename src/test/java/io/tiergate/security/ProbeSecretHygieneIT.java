@@ -15,12 +15,10 @@ import io.tiergate.security.ManagementContextCapture.ManagementContext;
 import io.tiergate.security.RawHttp.Reply;
 import io.tiergate.security.ServedRoutes.Route;
 import io.tiergate.testsupport.AnvilNode;
+import io.tiergate.testsupport.FreePort;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.JsonRpcClient.Response;
 import io.tiergate.testsupport.TestNetwork;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +73,7 @@ class ProbeSecretHygieneIT extends GatewayTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final AnvilNode anvil = AnvilNode.start();
-    static final int DEAD_PORT = freePort();
+    static final int DEAD_PORT = FreePort.next();
     static final WireMockServer wm = new WireMockServer(WireMockConfiguration.options().dynamicPort()
             .notifier(new SecretHygieneIT.SilentNotifier()));
 
@@ -292,11 +290,4 @@ class ProbeSecretHygieneIT extends GatewayTest {
         return reply;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -16,12 +16,10 @@ import io.tiergate.security.ManagementContextCapture.ManagementContext;
 import io.tiergate.security.RawHttp.Reply;
 import io.tiergate.security.ServedRoutes.Route;
 import io.tiergate.testsupport.AnvilNode;
+import io.tiergate.testsupport.FreePort;
 import io.tiergate.testsupport.GatewayTest;
 import io.tiergate.testsupport.JsonRpcClient.Response;
 import io.tiergate.testsupport.TestNetwork;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,7 +91,7 @@ class SecretHygieneIT extends GatewayTest {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final AnvilNode anvil = AnvilNode.start();
-    static final int DEAD_PORT = freePort();
+    static final int DEAD_PORT = FreePort.next();
     static final WireMockServer wm = new WireMockServer(WireMockConfiguration.options().dynamicPort()
             // WireMock runs in this JVM: its own console output (unmatched requests print their URL) is not ours to scan.
             .notifier(new SilentNotifier()));
@@ -415,13 +413,6 @@ class SecretHygieneIT extends GatewayTest {
         return paths;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Drops WireMock's own console output. */
     static final class SilentNotifier implements Notifier {

@@ -2,8 +2,6 @@ package io.tiergate.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,7 +98,7 @@ public final class AnvilNode implements AutoCloseable {
         // binds. anvil then exits ("Address already in use") and we retry with another port.
         AnvilNode last = null;
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-            last = new AnvilNode(binary, List.copyOf(args), freePort());
+            last = new AnvilNode(binary, List.copyOf(args), FreePort.next());
             if (last.launchAndAwait(Instant.now().plus(STARTUP_DEADLINE), false)) {
                 return last;
             }
@@ -369,13 +367,6 @@ public final class AnvilNode implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
-    }
 
     private static HttpClient newHttpClient() {
         // HTTP/1.1: anvil speaks plain HTTP/1.1; skip the HTTP/2 upgrade attempt the JDK client makes by default.

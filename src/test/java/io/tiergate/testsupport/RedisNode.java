@@ -2,8 +2,6 @@ package io.tiergate.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import redis.embedded.RedisServer;
 
 /**
@@ -27,7 +25,7 @@ public final class RedisNode implements AutoCloseable {
 
     /** A Redis that wants {@code password} ({@code requirepass}); null: none. */
     public static RedisNode start(String password) {
-        RedisNode node = new RedisNode(freePort(), password);
+        RedisNode node = new RedisNode(FreePort.next(), password);
         node.launch();
         return node;
     }
@@ -70,11 +68,4 @@ public final class RedisNode implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
