@@ -1,6 +1,5 @@
 package io.tiergate.selection;
 
-import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
@@ -47,8 +46,8 @@ public class SelectorBenchmark {
     private ProviderFixtures fixtures;
     private Network network;
     private Selector selector;
-    private Context fresh;
-    private Context failedOver;
+    private SelectionContext fresh;
+    private SelectionContext failedOver;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -66,12 +65,12 @@ public class SelectorBenchmark {
         }
         network = fixtures.network(StrategyType.fromConfig(strategy), specs);
         selector = new Selector(fixtures.clock());
-        fresh = new Context(List.of());
+        fresh = SelectionContext.excluding(p -> false);
         List<Provider> tried = new ArrayList<>();
         for (Tier tier : network.tiers().subList(0, 2)) {
             tried.addAll(tier.providers());
         }
-        failedOver = new Context(tried);
+        failedOver = SelectionContext.excluding(tried::contains);
     }
 
     @TearDown(Level.Trial)
@@ -87,33 +86,5 @@ public class SelectorBenchmark {
     @Benchmark
     public Choice lastTier() {
         return selector.select(network, failedOver);
-    }
-
-    /** The request's side of selection, as the router keeps it: a short list of providers already tried. */
-    private record Context(List<Provider> tried) implements SelectionContext {
-
-        @Override
-        public boolean excluded(Provider provider) {
-            return tried.contains(provider);
-        }
-
-        @Override
-        public void skipped(Provider provider, Availability why) {
-        }
-
-        @Override
-        public long requiredBlock() {
-            return -1;
-        }
-
-        @Override
-        public boolean lastResortAvailable() {
-            return true;
-        }
-
-        @Override
-        public boolean serves(Provider provider) {
-            return true;
-        }
     }
 }

@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -139,9 +138,10 @@ public final class SubscriptionHub implements AutoCloseable {
      */
     Provider choose(Network network) {
         long since = clock.millis() - properties.providerCooldown().toMillis();
-        Choice choice = selector.select(network, new WebSocketCandidates(p -> {
+        // Candidates: providers with a ws-url, minus the ones cooling down.
+        Choice choice = selector.select(network, SelectionContext.excluding(p -> {
             Long failed = socketFailures.get(p);
-            return failed != null && failed > since;
+            return !canSubscribe(p) || failed != null && failed > since;
         }));
         if (choice != null) {
             return choice.provider();
@@ -280,33 +280,5 @@ public final class SubscriptionHub implements AutoCloseable {
         healthChecks.dispose();
         upstreams.values().forEach(UpstreamSubscription::dispose);
         upstreams.clear();
-    }
-
-    /** Providers a subscription may go to: those with a ws-url, minus the ones cooling down. */
-    private record WebSocketCandidates(Predicate<Provider> coolingDown) implements SelectionContext {
-
-        @Override
-        public boolean excluded(Provider provider) {
-            return !canSubscribe(provider) || coolingDown.test(provider);
-        }
-
-        @Override
-        public boolean serves(Provider provider) {
-            return true;
-        }
-
-        @Override
-        public void skipped(Provider provider, Availability why) {
-        }
-
-        @Override
-        public long requiredBlock() {
-            return -1;
-        }
-
-        @Override
-        public boolean lastResortAvailable() {
-            return false;
-        }
     }
 }
