@@ -40,6 +40,15 @@ public final class Network {
         return policy;
     }
 
+    /** How many providers the network has, without building the list (asked on the request path). */
+    public int providerCount() {
+        int count = 0;
+        for (Tier tier : tiers) {
+            count += tier.providers().size();
+        }
+        return count;
+    }
+
     public List<Provider> providers() {
         List<Provider> all = new ArrayList<>();
         for (Tier tier : tiers) {

@@ -89,7 +89,7 @@ public final class RequestRouter {
 
     private Mono<RoutingResult> read(NetworkPaths paths, List<JsonRequest> requests) {
         String method = requests.get(0).method();
-        if (paths.hedges() != null && !STATEFUL.contains(method) && paths.network().providers().size() > 1) {
+        if (paths.hedges() != null && !STATEFUL.contains(method) && paths.network().providerCount() > 1) {
             return hedged.route(paths, requests);
         }
         return loop.run(FailoverLoop.context(paths.network(), requests, false));

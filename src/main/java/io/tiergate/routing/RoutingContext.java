@@ -56,6 +56,11 @@ final class RoutingContext implements SelectionContext {
     private String failedTier;
 
     RoutingContext(Network network, List<JsonRequest> requests, boolean batch, long deadlineNanos) {
+        this(network, requests, batch, deadlineNanos, requiredBlock(requests));
+    }
+
+    private RoutingContext(Network network, List<JsonRequest> requests, boolean batch, long deadlineNanos,
+            long requiredBlock) {
         this.network = network;
         this.requests = requests;
         this.batch = batch;
@@ -68,11 +73,15 @@ final class RoutingContext implements SelectionContext {
         this.sent = new boolean[n];
         this.pending = n;
         this.maxAttempts = network.definition().maxAttempts();
+        this.requiredBlock = requiredBlock;
+    }
+
+    private static long requiredBlock(List<JsonRequest> requests) {
         long block = BlockParams.NONE;
         for (JsonRequest r : requests) {
             block = Math.max(block, BlockParams.requiredBlock(r.method(), r.params()));
         }
-        this.requiredBlock = block;
+        return block;
     }
 
     /** Providers tried by either of two contexts running at once (a hedged read) count as tried for both. */
@@ -84,7 +93,7 @@ final class RoutingContext implements SelectionContext {
 
     /** A context for the same requests with the same deadline, as a hedge runs beside the first. */
     RoutingContext twin() {
-        return new RoutingContext(network, requests, batch, deadlineNanos);
+        return new RoutingContext(network, requests, batch, deadlineNanos, requiredBlock);
     }
 
     /** Told of each provider call as it starts. */
