@@ -51,7 +51,8 @@ public class QuotaLedgerBenchmark {
         link.connect();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SharedLimits fleet = new SharedLimits(link, clock, "bench", batch, Duration.ofMillis(500), meters);
-        shared = new SharedBudget(fleet, link.key("quota:bench"), BUDGET, meters.counter("reserved"));
+        shared = new SharedBudget(fleet, link.key("quota:bench"), BUDGET, SharedLimits.configuration(BUDGET),
+                meters.counter("reserved"));
         shared.topUp();
         alone = Quota.of(BUDGET, clock);
     }

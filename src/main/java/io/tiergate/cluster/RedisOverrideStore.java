@@ -30,14 +30,15 @@ import org.springframework.http.HttpStatus;
 @Slf4j
 public final class RedisOverrideStore implements OverrideStore {
 
-    // KEYS: versions hash, overrides hash, channel. ARGV: field, expected version, new version, override JSON.
-    // Returns -1 when written, else the version found (someone else wrote first).
+    // KEYS: overrides hash, channel. ARGV: field, expected version, override JSON. The version is read from the stored
+    // override itself, the one place it is kept. Returns -1 when written, else the version found (someone wrote first).
     private static final String COMPARE_AND_SET = """
-            local v = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+            local stored = redis.call('HGET', KEYS[1], ARGV[1])
+            local v = 0
+            if stored then v = tonumber(cjson.decode(stored)['version']) end
             if v ~= tonumber(ARGV[2]) then return v end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
-            redis.call('PUBLISH', KEYS[3], ARGV[4])
+            redis.call('PUBLISH', KEYS[2], ARGV[3])
             return -1
             """;
     private static final int ATTEMPTS = 20;
@@ -48,7 +49,6 @@ public final class RedisOverrideStore implements OverrideStore {
     private final RedisLink link;
     private final ClusterJson json;
     private final Clock clock;
-    private final String versionsKey;
     private final String overridesKey;
     private final String channel;
     private final Map<String, ProviderOverride> known = new ConcurrentHashMap<>();
@@ -58,7 +58,6 @@ public final class RedisOverrideStore implements OverrideStore {
         this.link = link;
         this.json = json;
         this.clock = clock;
-        this.versionsKey = link.key("override-versions");
         this.overridesKey = link.key("overrides");
         this.channel = link.key("override-changes");
         link.listen(channel, message -> learn(json.override(message)));
@@ -172,8 +171,7 @@ public final class RedisOverrideStore implements OverrideStore {
 
     private boolean compareAndSet(String field, long expected, ProviderOverride next) {
         Long result = link.strings().sync().eval(COMPARE_AND_SET, ScriptOutputType.INTEGER,
-                new String[] {versionsKey, overridesKey, channel}, field, Long.toString(expected),
-                Long.toString(next.version()), json.write(next));
+                new String[] {overridesKey, channel}, field, Long.toString(expected), json.write(next));
         link.succeeded();
         return result != null && result == -1L;
     }

@@ -1,6 +1,7 @@
 package io.tiergate.cluster;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.micrometer.core.instrument.Counter;
 import io.tiergate.provider.Quota;
@@ -27,17 +28,20 @@ final class SharedBudget implements Quota.Ledger {
     private final SharedLimits fleet;
     private final String key;
     private final Quota.Spec spec;
+    private final BucketConfiguration configuration;
     private final Counter reserved;
     private final AtomicLong held = new AtomicLong();
     private final AtomicBoolean asking = new AtomicBoolean();
     private volatile long askAgainAt;
     private volatile Bucket alone;
+    private volatile AsyncBucketProxy proxy;
     private volatile long fleetLeft = -1;
 
-    SharedBudget(SharedLimits fleet, String key, Quota.Spec spec, Counter reserved) {
+    SharedBudget(SharedLimits fleet, String key, Quota.Spec spec, BucketConfiguration configuration, Counter reserved) {
         this.fleet = fleet;
         this.key = key;
         this.spec = spec;
+        this.configuration = configuration;
         this.reserved = reserved;
     }
 
@@ -89,7 +93,7 @@ final class SharedBudget implements Quota.Ledger {
             return;
         }
         try {
-            AsyncBucketProxy bucket = fleet.bucket(key, spec);
+            AsyncBucketProxy bucket = bucket();
             if (bucket == null) {
                 return;
             }
@@ -106,7 +110,7 @@ final class SharedBudget implements Quota.Ledger {
 
     /** Reads what the fleet's bucket has left, for {@link #left()}; in the background. */
     void refreshLeft() {
-        AsyncBucketProxy bucket = fleet.bucket(key, spec);
+        AsyncBucketProxy bucket = bucket();
         if (bucket != null) {
             bucket.getAvailableTokens().whenComplete((tokens, error) -> {
                 if (error == null) {
@@ -124,7 +128,7 @@ final class SharedBudget implements Quota.Ledger {
         }
         AsyncBucketProxy bucket;
         try {
-            bucket = fleet.bucket(key, spec);
+            bucket = bucket();
         } catch (RuntimeException e) {
             fleet.link().failed(e);
             bucket = null;
@@ -154,6 +158,16 @@ final class SharedBudget implements Quota.Ledger {
         alone = null;
         askAgainAt = 0;
         topUp();
+    }
+
+    /** The proxy of the fleet's bucket, made once the Redis connection exists; null before. */
+    private AsyncBucketProxy bucket() {
+        AsyncBucketProxy bucket = proxy;
+        if (bucket == null) {
+            bucket = fleet.bucket(key, configuration);
+            proxy = bucket;
+        }
+        return bucket;
     }
 
     private Bucket alone() {

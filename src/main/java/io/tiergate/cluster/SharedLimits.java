@@ -49,8 +49,8 @@ public final class SharedLimits implements FleetLimits {
             return Quota.counted(null, null);
         }
         String field = field(provider);
-        configuration(provider.quota());
         SharedBudget budget = new SharedBudget(this, link.key("quota:" + field), provider.quota(),
+                configuration(provider.quota()),
                 meters.counter("tiergate.cluster.quota.reserved", "network", provider.network(), "provider",
                         provider.name()));
         budgets.put(field, budget);
@@ -111,7 +111,7 @@ public final class SharedLimits implements FleetLimits {
     }
 
     /** The fleet's bucket for {@code key}, or null while Redis has never been reached. */
-    AsyncBucketProxy bucket(String key, Quota.Spec spec) {
+    AsyncBucketProxy bucket(String key, BucketConfiguration configuration) {
         AsyncProxyManager<String> manager = buckets;
         if (manager == null) {
             StatefulRedisConnection<String, byte[]> connection = link.bytes();
@@ -126,12 +126,11 @@ public final class SharedLimits implements FleetLimits {
                     .asAsync();
             buckets = manager;
         }
-        BucketConfiguration configuration = configuration(spec);
         return manager.builder().build(key, () -> CompletableFuture.completedFuture(configuration));
     }
 
     /** Bucket4j checks the budget here: one it cannot represent fails at start-up, as a local quota does. */
-    private static BucketConfiguration configuration(Quota.Spec spec) {
+    static BucketConfiguration configuration(Quota.Spec spec) {
         return BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(spec.requests()).refillIntervally(spec.requests(), spec.period()))
                 .build();
