@@ -43,7 +43,11 @@ public class JsonRpcHandler {
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] CLOSE = {'}'};
-    /** From this size on a result is sent from the provider's bytes; below, one small copy beats three buffers. */
+    /**
+     * From this size on a result is handed to {@link Replies} as the provider's bytes between the envelope's head and
+     * tail (no heap copy into an answer buffer); below, one small copy beats three buffers. {@link Replies} then puts
+     * bodies of {@link Replies#COPIED_BODY_BYTES} and more into one direct buffer, the single copy they get.
+     */
     private static final int UNCOPIED_RESULT_BYTES = 16 * 1024;
     private static final String PROVIDER_HEADER = "X-Tiergate-Provider";
     private static final String TIER_HEADER = "X-Tiergate-Tier";
@@ -155,7 +159,7 @@ public class JsonRpcHandler {
         });
     }
 
-    /** A large result goes out between its envelope's head and tail as the provider sent it, not copied. */
+    /** A large result goes to {@link Replies} between its envelope's head and tail as the provider sent it. */
     private static Mono<Void> answer(ServerHttpResponse response, RawJson clientId, UpstreamAnswer answer) {
         RawJson result = answer.result();
         if (result == null || result.length() < UNCOPIED_RESULT_BYTES) {
