@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import lombok.extern.slf4j.Slf4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -26,6 +27,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@code tiergate.cluster.store=memory} (the default) each replica keeps its own; with {@code redis} the fleet
  * shares them through Redis and behaves as one gateway.
  */
+@Slf4j
 @Configuration(proxyBeanMethods = false)
 public class ClusterConfiguration {
 
@@ -55,6 +57,9 @@ public class ClusterConfiguration {
 
         @Bean
         OverrideStore overrideStore(Clock clock) {
+            // Said once at start: with several replicas behind a Service this is the setting operators look for.
+            log.info("Cluster store: memory: admin overrides, quotas and rate-limit rests are this replica's own "
+                    + "(tiergate.cluster.store=redis shares them across replicas; docs/scaling.md)");
             return new MemoryOverrideStore(clock);
         }
 
