@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tiergate.testsupport.AnvilNode;
 import io.tiergate.testsupport.JsonRpcClient;
 import io.tiergate.testsupport.RedisNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +18,7 @@ class ClusterSmoke {
 
     private static final String TOKEN = "cluster-smoke-token";
     private static final String PROVIDER = "/admin/networks/ethereum/providers/local_1";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonRpcClient CLIENT = new JsonRpcClient();
     private static final String BLOCK_NUMBER = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
 
     @Test
@@ -46,7 +43,7 @@ class ClusterSmoke {
                                 - { name: local_2, url: "%s" }
                     """.formatted(TOKEN, redis.url(), node1.url(), node2.url());
             try (PackagedGateway first = PackagedGateway.start(yaml); PackagedGateway second = PackagedGateway.start(yaml)) {
-                assertThat(call(first, "POST", PROVIDER + "/drain").statusCode()).isEqualTo(200);
+                assertThat(call(first, "POST", PROVIDER + "/drain").status()).isEqualTo(200);
                 await("the drain through the first jar on the second", () -> call(second, "GET", PROVIDER).body()
                         .contains("\"adminState\":\"DRAINED\""), () -> call(second, "GET", PROVIDER).body(),
                         Duration.ofSeconds(1));
@@ -55,7 +52,7 @@ class ClusterSmoke {
                 for (PackagedGateway jar : new PackagedGateway[] {first, second}) {
                     await("cluster DEGRADED on " + jar.url(), () -> call(jar, "GET", "/actuator/health/cluster").body()
                             .contains("\"status\":\"DEGRADED\""));
-                    JsonRpcClient.Response answer = new JsonRpcClient().post(jar.url(), BLOCK_NUMBER);
+                    JsonRpcClient.Response answer = CLIENT.post(jar.url(), BLOCK_NUMBER);
                     assertThat(answer.status()).isEqualTo(200);
                     assertThat(answer.body()).contains("\"result\"");
                     assertThat(answer.header("X-Tiergate-Provider")).isEqualTo("local_2");
@@ -65,9 +62,8 @@ class ClusterSmoke {
                 await("cluster UP again", () -> call(first, "GET", "/actuator/health/cluster").body()
                         .contains("\"status\":\"UP\"") && call(second, "GET", "/actuator/health/cluster").body()
                         .contains("\"status\":\"UP\""));
-                HttpRequest weight = request(second, PROVIDER.replace("local_1", "local_2") + "/weight")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"weight\":42}")).build();
-                assertThat(HTTP.send(weight, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                assertThat(call(second, "PUT", PROVIDER.replace("local_1", "local_2") + "/weight", "{\"weight\":42}")
+                        .status()).isEqualTo(200);
                 await("the change after Redis returned on the first jar", () -> call(first, "GET",
                         PROVIDER.replace("local_1", "local_2")).body().contains("\"effectiveWeight\":42"),
                         () -> call(first, "GET", PROVIDER.replace("local_1", "local_2")).body(), Duration.ofSeconds(1));
@@ -77,17 +73,12 @@ class ClusterSmoke {
         }
     }
 
-    private static HttpResponse<String> call(PackagedGateway jar, String method, String path) {
-        try {
-            return HTTP.send(request(jar, path).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(method + " " + path + ": " + e, e);
-        }
+    private static JsonRpcClient.Response call(PackagedGateway jar, String method, String path) {
+        return call(jar, method, path, null);
     }
 
-    private static HttpRequest.Builder request(PackagedGateway jar, String path) {
-        return HttpRequest.newBuilder(URI.create(jar.managementUrl() + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json");
+    private static JsonRpcClient.Response call(PackagedGateway jar, String method, String path, String body) {
+        return CLIENT.send(method, jar.managementUrl() + path, body,
+                Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", JsonRpcClient.JSON));
     }
 }

@@ -1,13 +1,6 @@
 package io.tiergate.testsupport;
 
 import io.tiergate.TiergateApplication;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,8 +15,6 @@ import org.springframework.http.client.ReactorResourceFactory;
  * off unless set, the {@link MutableClock}.
  */
 public final class GatewayInstance implements AutoCloseable {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, String> properties;
     private final String adminToken;
@@ -84,21 +75,8 @@ public final class GatewayInstance implements AutoCloseable {
 
     /** An admin or actuator call on the management port with the admin token; returns status and body. */
     public JsonRpcClient.Response manage(String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(managementUrl() + path))
-                .timeout(JsonRpcClient.TIMEOUT)
-                .header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", JsonRpcClient.JSON)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new JsonRpcClient.Response(response.statusCode(), response.body(), response.headers());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during " + method + " " + path, e);
-        }
+        return client.send(method, managementUrl() + path, body,
+                Map.of("Authorization", "Bearer " + adminToken, "Content-Type", JsonRpcClient.JSON));
     }
 
     /**

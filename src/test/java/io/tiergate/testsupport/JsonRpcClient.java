@@ -8,6 +8,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Minimal HTTP client for tests: POSTs a body and hands back status, body and headers as they came,
@@ -34,6 +35,19 @@ public final class JsonRpcClient {
             .connectTimeout(TIMEOUT)
             .build();
 
+    /**
+     * Any request: {@code method} with {@code body} (null: none) and {@code headers} (e.g. a bearer token on the
+     * management port).
+     */
+    public Response send(String method, String url, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return exchange(method + " " + url, request);
+    }
+
     /** POSTs {@code body} as {@code application/json}. */
     public Response post(String url, String body) {
         return post(url, body, JSON);
@@ -47,14 +61,18 @@ public final class JsonRpcClient {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        return exchange("POST " + url, request);
+    }
+
+    private Response exchange(String what, HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
-            throw new UncheckedIOException("POST " + url + " failed: " + e, e);
+            throw new UncheckedIOException(what + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during POST " + url, e);
+            throw new IllegalStateException("interrupted during " + what, e);
         }
     }
 }
