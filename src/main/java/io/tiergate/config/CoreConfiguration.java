@@ -1,6 +1,7 @@
 package io.tiergate.config;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.NetworkRegistry;
@@ -22,9 +23,15 @@ public class CoreConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * Every provider's breaker, with its metrics ({@code resilience4j_circuitbreaker_state} and the rest) bound by
+     * Resilience4j's own binder, which also follows breakers added and removed at runtime.
+     */
     @Bean
-    public CircuitBreakerRegistry circuitBreakerRegistry() {
-        return CircuitBreakerRegistry.ofDefaults();
+    public CircuitBreakerRegistry circuitBreakerRegistry(MeterRegistry meters) {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        return registry;
     }
 
     @Bean

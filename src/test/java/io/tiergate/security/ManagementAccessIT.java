@@ -80,7 +80,7 @@ class ManagementAccessIT extends GatewayTest {
             List.of("Cookie: token=" + TOKEN),
             List.of("Proxy-Authorization: Bearer " + TOKEN));
 
-    /** Actuator endpoints that must not be reachable at all (the built-in ones, Spring Cloud's and Resilience4j's). */
+    /** Actuator endpoints that must not be reachable at all (the built-in ones, and those Spring Cloud or Resilience4j's Spring integration would add). */
     static final List<String> HIDDEN_ACTUATOR = List.of(
             "env", "env/spring.application.name", "configprops", "configprops/tiergate", "heapdump", "threaddump",
             "beans", "mappings", "loggers", "loggers/io.tiergate", "metrics", "metrics/jvm.memory.used", "shutdown",
