@@ -80,7 +80,7 @@ public final class RedisOverrideStore implements OverrideStore {
                     expected = stored.version();
                     next = stamp(change.apply(base), base.version() + 1, actor);
                     if (compareAndSet(field, expected, next)) {
-                        learn(next);
+                        settle(next);
                         return next;
                     }
                 } catch (RuntimeException e) {
@@ -89,7 +89,7 @@ public final class RedisOverrideStore implements OverrideStore {
                     next = stamp(change.apply(mine), mine.version() + 1, actor);
                     log.warn("Cluster store unreachable: {} on {}/{} applied on this replica only, written to the "
                             + "store when it returns", describe(mine, next), network, provider);
-                    learn(next);
+                    settle(next);
                     return next;
                 }
                 // Another replica wrote first: read again after a short random pause, so writers spread out.
@@ -136,10 +136,22 @@ public final class RedisOverrideStore implements OverrideStore {
         }
     }
 
-    /** Keeps {@code override} if it is newer than what this replica knows, and tells the listeners. */
-    private void learn(ProviderOverride override) {
+    /**
+     * Learns a change this replica just made and tells the listeners even when the published copy of it got here
+     * first: the caller (an admin request) must find it applied when this returns, and the thread that learnt the
+     * published copy may still be applying it. Listeners apply a version once (an older or equal one is ignored),
+     * and they are synchronized, so this waits for that thread or applies the change itself.
+     */
+    private void settle(ProviderOverride mine) {
+        if (!learn(mine)) {
+            listeners.forEach(l -> l.accept(mine));
+        }
+    }
+
+    /** Keeps {@code override} if it is newer than what this replica knows, and tells the listeners; true if it was. */
+    private boolean learn(ProviderOverride override) {
         if (override.version() == 0) {
-            return; // nothing stored: nothing to learn
+            return false; // nothing stored: nothing to learn
         }
         String field = field(override.network(), override.provider());
         ProviderOverride[] newer = new ProviderOverride[1];
@@ -152,7 +164,9 @@ public final class RedisOverrideStore implements OverrideStore {
         });
         if (newer[0] != null) {
             listeners.forEach(l -> l.accept(newer[0]));
+            return true;
         }
+        return false;
     }
 
     private ProviderOverride storedOverride(String network, String provider, String field) {

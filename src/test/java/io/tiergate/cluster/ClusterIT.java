@@ -372,6 +372,31 @@ class ClusterIT {
         assertThat(failures).as("client errors while Redis was away").isEmpty();
     }
 
+    /**
+     * Every replica hears its own changes back on the Redis channel, and may apply one from there while the
+     * admin request that made it is still running: the request must still find its change applied when it
+     * answers (an add once answered 500, its provider not yet there).
+     */
+    @Test
+    @Order(9)
+    void aChangeIsAppliedOnTheReplicaThatMadeItWhenItsAnswerComes() {
+        for (int round = 1; round <= 15; round++) {
+            String added = """
+                    {"tier":"public","name":"added_%d","url":"%s","weight":1}""".formatted(round, shared.url());
+            JsonRpcClient.Response add = b.manage("POST", "/admin/networks/ethereum/providers", added);
+            assertThat(add.status()).as("add, round " + round + ": " + add.body()).isEqualTo(200);
+            assertThat(b.manage("GET", NETWORK + "added_" + round, null).status()).isEqualTo(200);
+
+            JsonRpcClient.Response weight = b.manage("PUT", NETWORK + "added_" + round + "/weight", "{\"weight\":3}");
+            assertThat(weight.status()).as(weight.body()).isEqualTo(200);
+            assertThat(view(b, "added_" + round).path("effectiveWeight").asInt()).isEqualTo(3);
+
+            JsonRpcClient.Response removal = b.manage("DELETE", NETWORK + "added_" + round, null);
+            assertThat(removal.status()).as(removal.body()).isEqualTo(200);
+            assertThat(b.manage("GET", NETWORK + "added_" + round, null).status()).isEqualTo(404);
+        }
+    }
+
     private void drainLocalTier() {
         assertThat(a.manage("POST", NETWORK + "local_1/drain", null).status()).isEqualTo(200);
         assertThat(a.manage("POST", NETWORK + "local_2/drain", null).status()).isEqualTo(200);
