@@ -7,6 +7,8 @@ import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.NetworkRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,7 +31,7 @@ public class AdminConfiguration {
     @Bean
     public AdminService adminService(NetworkRegistry registry, OverrideStore store, AuditLog audit,
             TiergateProperties properties, MeterRegistry meters, Clock clock, OverrideApplier applier,
-            FleetLimits limits) {
-        return new AdminService(registry, store, audit, properties, meters, clock, limits);
+            FleetLimits limits, @Qualifier("cluster") ObjectProvider<HealthIndicator> cluster) {
+        return new AdminService(registry, store, audit, properties, meters, clock, limits, cluster.getIfAvailable());
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import reactor.core.publisher.Flux;
@@ -42,10 +43,11 @@ public class AdminService implements AdminOperations {
     private final MeterRegistry meters;
     private final Clock clock;
     private final FleetLimits limits;
+    private final HealthIndicator cluster;
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
     public AdminService(NetworkRegistry registry, OverrideStore store, AuditLog audit, TiergateProperties properties,
-            MeterRegistry meters, Clock clock, FleetLimits limits) {
+            MeterRegistry meters, Clock clock, FleetLimits limits, HealthIndicator cluster) {
         this.registry = registry;
         this.store = store;
         this.audit = audit;
@@ -53,6 +55,7 @@ public class AdminService implements AdminOperations {
         this.meters = meters;
         this.clock = clock;
         this.limits = limits;
+        this.cluster = cluster;
     }
 
     public List<NetworkView> networks() {
@@ -180,7 +183,7 @@ public class AdminService implements AdminOperations {
     }
 
     public String status() {
-        return StatusView.render(registry, clock);
+        return StatusView.render(registry, clock, cluster == null ? null : cluster.health());
     }
 
     private void changed(String actor, String action, Network n, Provider p, String before, String after) {

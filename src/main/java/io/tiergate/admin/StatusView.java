@@ -5,6 +5,8 @@ import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.Tier;
 import java.time.Clock;
+import java.util.Map;
+import org.springframework.boot.health.contributor.Health;
 
 /** The text dashboard of {@code GET /admin/status}: per tier its share of recent traffic, per provider its health. */
 final class StatusView {
@@ -14,9 +16,13 @@ final class StatusView {
     private StatusView() {
     }
 
-    static String render(NetworkRegistry registry, Clock clock) {
+    /** {@code cluster}: the cluster health of this replica, or null when there is none. */
+    static String render(NetworkRegistry registry, Clock clock, Health cluster) {
         StringBuilder out = new StringBuilder();
         out.append("tiergate status at ").append(clock.instant()).append('\n');
+        if (cluster != null) {
+            cluster(out, cluster);
+        }
         for (Network network : registry.networks()) {
             Tier serving = network.servingTier();
             long total = 0;
@@ -51,5 +57,25 @@ final class StatusView {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Whether an admin call here acts on this replica alone or on the fleet, the first thing an operator with
+     * several replicas needs to know before draining anything.
+     */
+    private static void cluster(StringBuilder out, Health cluster) {
+        Map<String, Object> details = cluster.getDetails();
+        out.append("cluster: ").append(cluster.getStatus().getCode());
+        if ("memory".equals(details.get("store"))) {
+            out.append(", store memory: overrides, quotas and rests are this replica's own");
+        } else {
+            out.append(", store redis ").append(details.get("redis")).append(", cluster ").append(details.get("cluster"))
+                    .append(", ").append(details.get("replicas")).append(" replica(s) alive");
+        }
+        out.append(", replica ").append(details.get("replica")).append('\n');
+        if (details.containsKey("error")) {
+            out.append("  store unreachable since ").append(details.get("since")).append(": ").append(details.get("error"))
+                    .append("\n  meanwhile: ").append(details.get("meanwhile")).append('\n');
+        }
     }
 }

@@ -588,7 +588,8 @@ class AdminEndpointsIT extends GatewayTest {
         assertThat(reply.header(HttpHeaders.CONTENT_TYPE)).startsWith(MediaType.TEXT_PLAIN_VALUE);
         String text = reply.body();
         assertThat(text).contains("network ethereum: UP, serving tier local").contains("network testnet: UP, serving tier main")
-                .contains("network pair: UP, serving tier duo");
+                .contains("network pair: UP, serving tier duo")
+                .contains("cluster: UP, store memory: overrides, quotas and rests are this replica's own, replica ");
         Map<String, Integer> bars = new HashMap<>();
         Matcher tier = Pattern.compile("tier (\\d) (\\S+)\\s+\\[([#.]{30})\\]\\s+\\d+[.,]\\d%").matcher(text);
         while (tier.find()) {

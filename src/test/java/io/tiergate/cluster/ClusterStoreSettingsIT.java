@@ -65,6 +65,13 @@ class ClusterStoreSettingsIT {
             assertThat(aloneHealth.path("status").asString()).isEqualTo("DEGRADED");
             assertThat(aloneHealth.path("details").path("error").asString()).contains("WRONGPASS");
             assertThat(alone.manage("GET", "/actuator/health/readiness", null).status()).isEqualTo(200);
+            // The admin status says up front whether a change made here reaches the fleet.
+            String joinedStatus = joined.manage("GET", "/admin/status", null).body();
+            assertThat(joinedStatus).contains("cluster: UP, store redis redis://127.0.0.1:")
+                    .contains("1 replica(s) alive").doesNotContain("unreachable");
+            String aloneStatus = alone.manage("GET", "/admin/status", null).body();
+            assertThat(aloneStatus).contains("cluster: DEGRADED, store redis").contains("store unreachable since")
+                    .contains("WRONGPASS").contains("meanwhile: last known overrides");
             JsonRpcClient.Response answer = alone.rpc(
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}");
             assertThat(answer.status()).isEqualTo(200);
@@ -83,7 +90,7 @@ class ClusterStoreSettingsIT {
             }
 
             String everything = output.getAll() + joinedHealth + aloneHealth + metrics
-                    + joined.manage("GET", "/admin/status", null).body()
+                    + joinedStatus + aloneStatus
                     + joined.manage("GET", "/admin/audit", null).body();
             assertThat(everything).doesNotContain(PASSWORD).doesNotContain(WRONG);
         }
