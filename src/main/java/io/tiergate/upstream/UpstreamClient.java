@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.HttpProtocol;
@@ -137,7 +138,10 @@ public final class UpstreamClient implements AutoCloseable {
                             .map(bytes -> new UpstreamResponse(status, retryAfter, bytes));
                 })
                 .next()
-                .timeout(timeout, lane.timer());
+                // The Publisher form of timeout: the Duration form builds a description of itself on every
+                // subscription (a walk of the operator chain for a name, with a stream and a regex per step).
+                .timeout(Mono.delay(timeout, lane.timer()), Mono.error(() -> new TimeoutException(
+                        "no answer within " + timeout.toMillis() + "ms")));
     }
 
     private Duration retryAfter(HttpHeaders headers) {
