@@ -14,7 +14,8 @@ import lombok.extern.slf4j.Slf4j;
 @Slf4j(topic = "tiergate.audit")
 public class AuditLog {
 
-    private static final int KEPT = 1000;
+    /** Entries kept for {@code GET /admin/audit}, here and in a shared trail. */
+    protected static final int KEPT = 1000;
 
     private final Deque<AuditEntry> recent = new ArrayDeque<>();
     private final String replica;

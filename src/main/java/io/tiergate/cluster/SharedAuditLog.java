@@ -8,13 +8,11 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The audit trail of every replica, in a Redis list (newest first, the last {@value #KEPT}). Each replica
+ * The audit trail of every replica, in a Redis list (newest first, the last {@value AuditLog#KEPT}). Each replica
  * still logs its own changes; an entry recorded while Redis is unreachable is pushed at the next sync, and
  * {@code GET /admin/audit} answers from this replica's own entries until Redis returns.
  */
 public final class SharedAuditLog extends AuditLog {
-
-    private static final int KEPT = 1000;
 
     private final RedisLink link;
     private final ClusterJson json;

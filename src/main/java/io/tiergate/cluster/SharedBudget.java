@@ -134,23 +134,28 @@ final class SharedBudget implements Quota.Ledger {
             bucket = null;
         }
         if (bucket == null) {
-            askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
+            askLater();
             asking.set(false);
             return;
         }
         bucket.tryConsumeAsMuchAsPossible(fleet.batch()).whenComplete((got, error) -> {
             if (error != null) {
                 fleet.link().failed(error);
-                askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
+                askLater();
             } else {
                 held.addAndGet(got);
                 reserved.increment(got);
                 if (got < fleet.batch()) {
-                    askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
+                    askLater();
                 }
             }
             asking.set(false);
         });
+    }
+
+    /** The fleet's bucket had nothing left, or Redis did not answer: no asking for a while. */
+    private void askLater() {
+        askAgainAt = fleet.clock().millis() + ASK_AGAIN_MILLIS;
     }
 
     /** Redis is back: the local share of the outage is forgotten and batches come from the fleet again. */

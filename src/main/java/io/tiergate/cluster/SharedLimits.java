@@ -129,11 +129,9 @@ public final class SharedLimits implements FleetLimits {
         return manager.builder().build(key, () -> CompletableFuture.completedFuture(configuration));
     }
 
-    /** Bucket4j checks the budget here: one it cannot represent fails at start-up, as a local quota does. */
+    /** The fleet's bucket of a budget: the same limit as a bucket of this replica's own. */
     static BucketConfiguration configuration(Quota.Spec spec) {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(spec.requests()).refillIntervally(spec.requests(), spec.period()))
-                .build();
+        return BucketConfiguration.builder().addLimit(Quota.limit(spec.requests(), spec.period())).build();
     }
 
     RedisLink link() {

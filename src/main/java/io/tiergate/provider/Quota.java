@@ -1,5 +1,6 @@
 package io.tiergate.provider;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
@@ -67,10 +68,15 @@ public final class Quota {
 
     /** {@code requests} tokens, all back at once every {@code period} of the injected clock. */
     public static Bucket bucket(long requests, Duration period, Clock clock) {
-        return Bucket.builder()
-                .addLimit(limit -> limit.capacity(requests).refillIntervally(requests, period))
-                .withCustomTimePrecision(timeMeter(clock))
-                .build();
+        return Bucket.builder().addLimit(limit(requests, period)).withCustomTimePrecision(timeMeter(clock)).build();
+    }
+
+    /**
+     * What a budget means, wherever its bucket lives (here, or the fleet's in Redis): {@code requests} tokens, all
+     * back at once every {@code period}. Bucket4j checks it: one it cannot represent fails at start-up.
+     */
+    public static Bandwidth limit(long requests, Duration period) {
+        return Bandwidth.builder().capacity(requests).refillIntervally(requests, period).build();
     }
 
     /** Bucket4j's view of the injected clock, so tests move budgets' periods with the gateway's clock. */

@@ -423,6 +423,21 @@ class HelmChartTest {
                 .hasMessageContaining("terminationGracePeriodSeconds");
     }
 
+    /** Adding a JVM option (a heap dump, say) must not drop the young-generation proportions large answers need. */
+    @Test
+    void anExtraJvmOptionKeepsTheHeapProportions() {
+        String options = javaToolOptions(render(t -> t.set("jvm.extraOptions", "-XX:+HeapDumpOnOutOfMemoryError")));
+        assertThat(options).contains("-XX:MaxRAMPercentage=75", "-XX:NewRatio=1", "-XX:SurvivorRatio=4",
+                "-XX:+HeapDumpOnOutOfMemoryError");
+        assertThat(javaToolOptions(render(t -> t))).contains("-XX:NewRatio=1 -XX:SurvivorRatio=4 -XX:+ExitOnOutOfMemoryError");
+    }
+
+    private static String javaToolOptions(List<Map<String, Object>> docs) {
+        List<Map<String, Object>> env = get(container(docs), "env");
+        return env.stream().filter(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name"))).map(e -> (String) e.get("value"))
+                .findFirst().orElseThrow();
+    }
+
     @Test
     void configMapMirrorsTheValuesNetworks() {
         Map<String, Object> app = new Yaml().load(applicationYml(render(t -> t.withValuesFile(FULL_VALUES))));
