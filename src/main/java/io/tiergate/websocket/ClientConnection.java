@@ -111,7 +111,7 @@ final class ClientConnection {
      */
     private void closeSession(CloseStatus status) {
         Flux.interval(QUIET_CHECK)
-                .filter(i -> System.nanoTime() - lastInboundNanos > QUIET.toNanos())
+                .filter(i -> quietNanos() > QUIET.toNanos())
                 .next()
                 .timeout(CLOSE_GRACE, Mono.just(0L))
                 .then(session.close(status))
@@ -122,6 +122,11 @@ final class ClientConnection {
     /** Called for every frame the client sends (pongs included). */
     void received() {
         lastInboundNanos = System.nanoTime();
+    }
+
+    /** How long the client has sent nothing at all, not even a pong. */
+    long quietNanos() {
+        return System.nanoTime() - lastInboundNanos;
     }
 
     /** Completes when tiergate starts closing the connection. */

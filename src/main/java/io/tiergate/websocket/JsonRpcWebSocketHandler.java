@@ -6,7 +6,6 @@ import io.tiergate.provider.NetworkRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -15,7 +14,6 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * A client's WebSocket on {@code /} (default network) or {@code /{network}}: each text message is a JSON-RPC
@@ -66,13 +64,9 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
         if (limit != null) {
             limit.onDropped(connection::received);
         }
-        // Every frame from the client (pongs to our pings included) shows it is there.
-        Sinks.Many<Boolean> heard = Sinks.many().multicast().directBestEffort();
         Mono<Void> input = session.receive()
-                .doOnNext(m -> {
-                    connection.received();
-                    heard.tryEmitNext(Boolean.TRUE);
-                })
+                // Every frame from the client (pongs to our pings included) shows it is there.
+                .doOnNext(m -> connection.received())
                 // Pongs (answers to our pings) arrive here too; only data frames carry requests.
                 .filter(m -> m.getType() == WebSocketMessage.Type.TEXT || m.getType() == WebSocketMessage.Type.BINARY)
                 .map(JsonRpcWebSocketHandler::bytes)
@@ -98,14 +92,14 @@ final class JsonRpcWebSocketHandler implements WebSocketHandler {
         Mono<Void> tooBig = limit == null ? Mono.never()
                 : limit.exceeded().then(Mono.fromRunnable(() -> tooBig(connection, session))).then(Mono.never());
         // Keep-alive: a client that sends nothing at all, not even a pong, for client-ping-timeout after a ping is
-        // gone (or does not speak the protocol) and is closed. Any frame restarts the wait.
-        Mono<Void> unresponsive = heard.asFlux()
-                .timeout(pingInterval.plus(pingTimeout))
-                .then()
-                .onErrorResume(TimeoutException.class, e -> {
-                    unresponsive(connection, session);
-                    return Mono.never();
-                });
+        // gone (or does not speak the protocol) and is closed. Checked once per ping interval against the time of
+        // the last frame, rather than a timer restarted by every message.
+        long silentNanos = pingInterval.plus(pingTimeout).toNanos();
+        Mono<Void> unresponsive = Flux.interval(pingInterval)
+                .filter(i -> connection.quietNanos() > silentNanos)
+                .next()
+                .doOnNext(i -> unresponsive(connection, session))
+                .then(Mono.never());
         return Mono.firstWithSignal(unresponsive, tooBig, input, output.then(Mono.never()), connection.forcedClose())
                 .doFinally(signal -> {
                     connection.closed();
