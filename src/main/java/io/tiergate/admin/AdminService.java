@@ -106,10 +106,10 @@ public class AdminService implements AdminOperations {
     public ProviderView reinstate(String network, String name, String actor) {
         Network n = network(network);
         Provider p = provider(n, name);
-        String before = p.adminState() + "/" + p.health().state() + "/" + p.breaker().getState();
+        String before = p.adminState() + "/" + p.state() + "/" + p.breaker().getState();
         limits.reinstated(p.definition());
         store.update(n.name(), p.name(), actor, ProviderOverride::reinstated);
-        changed(actor, "reinstate", n, p, before, p.adminState() + "/" + p.health().state() + "/" + p.breaker().getState());
+        changed(actor, "reinstate", n, p, before, p.adminState() + "/" + p.state() + "/" + p.breaker().getState());
         return AdminViews.provider(n, p);
     }
 

@@ -1,6 +1,6 @@
 package io.tiergate.admin;
 
-import io.tiergate.health.ProviderHealth;
+import io.tiergate.provider.ProviderHealth;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.Tier;
@@ -40,13 +40,14 @@ public final class AdminViews {
 
     static ProviderView provider(Network network, Provider p) {
         ProviderHealth health = p.health();
+        double latency = p.recent().latencyMillis();
         long until = p.backoff().untilMillis();
         return new ProviderView(p.name(), network.name(), p.tier(), p.definition().redactedUrl(),
-                p.definition().weight(), p.weight(), p.adminState().name(), health.state().name(),
+                p.definition().weight(), p.weight(), p.adminState().name(), p.state().name(),
                 p.availability().reason(), p.breaker().getState().name(),
                 p.backoff().isActive() ? Instant.ofEpochMilli(until) : null,
                 p.quota().isLimited() ? p.quota().remaining() : null, health.head(), network.heads().lag(p),
-                p.inFlight(), health.latencyMillis() < 0 ? null : Math.round(health.latencyMillis() * 100) / 100.0,
+                p.inFlight(), latency < 0 ? null : Math.round(latency * 100) / 100.0,
                 p.recent().perMinute(), Math.round(p.recent().errorRate() * 10_000) / 10_000.0, health.lastError());
     }
 }

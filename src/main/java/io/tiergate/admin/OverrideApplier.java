@@ -56,7 +56,6 @@ public final class OverrideApplier {
         if (override.removed()) {
             if (provider != null) {
                 Provider removed = provider;
-                prober.ifAvailable(p -> p.forget(removed));
                 registry.removeProvider(network, removed);
             }
             applied.put(key, override);

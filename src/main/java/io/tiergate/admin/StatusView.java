@@ -39,8 +39,8 @@ final class StatusView {
                 int latencies = 0;
                 for (Provider p : tier.providers()) {
                     calls += p.recent().perMinute();
-                    if (p.health().latencyMillis() >= 0) {
-                        latencySum += p.health().latencyMillis();
+                    if (p.recent().latencyMillis() >= 0) {
+                        latencySum += p.recent().latencyMillis();
                         latencies++;
                     }
                 }
@@ -51,7 +51,7 @@ final class StatusView {
                         latencies == 0 ? "-" : String.format("%.1fms", latencySum / latencies)));
                 for (Provider p : tier.providers()) {
                     out.append(String.format("    %-20s %-13s %-8s circuit %-9s weight %4d  %6d req/min  %5.1f%% errors%n",
-                            p.name(), p.health().state(), p.adminState(), p.breaker().getState(), p.weight(),
+                            p.name(), p.state(), p.adminState(), p.breaker().getState(), p.weight(),
                             p.recent().perMinute(), p.recent().errorRate() * 100));
                 }
             }

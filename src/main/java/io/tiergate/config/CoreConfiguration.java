@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.provider.FleetLimits;
+import io.tiergate.metrics.ProviderMetricsBinder;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.ProviderFactory;
 import io.tiergate.selection.Selector;
@@ -43,9 +44,15 @@ public class CoreConfiguration {
 
     @Bean(destroyMethod = "close")
     public NetworkRegistry networkRegistry(TiergateProperties properties, ProviderFactory providerFactory,
-            ConfigurableEnvironment environment, MeterRegistry meters) {
+            ConfigurableEnvironment environment) {
         return new NetworkRegistry(NetworkDefinitions.resolve(properties, key -> rawValue(environment, key)),
-                properties.defaultNetwork(), providerFactory, meters);
+                properties.defaultNetwork(), providerFactory);
+    }
+
+    /** Provider, tier and network meters, following providers added and removed at run time. */
+    @Bean
+    public ProviderMetricsBinder providerMetrics(MeterRegistry meters, NetworkRegistry registry) {
+        return ProviderMetricsBinder.bind(meters, registry);
     }
 
     /** A key's value as written in its property source, placeholders unresolved. */

@@ -42,6 +42,12 @@ public class HealthConfiguration {
         return CompositeHealthContributor.fromMap(networks);
     }
 
+    /** In the readiness group: ready once each network has a usable provider that answered. */
+    @Bean
+    public HealthContributor providersAnswered(NetworkRegistry registry) {
+        return new AnsweredHealthIndicator(registry);
+    }
+
     @Bean
     public StatusAggregator healthStatusAggregator() {
         return ServingAwareStatusAggregator.withDefaultOrder();

@@ -6,9 +6,12 @@ import io.tiergate.jsonrpc.ResponseParser;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
+import io.tiergate.provider.HealthState;
 import io.tiergate.provider.Provider;
+import io.tiergate.provider.RegistryEvent;
+import io.tiergate.upstream.AnswerClassifier;
 import io.tiergate.upstream.ErrorClass;
-import io.tiergate.upstream.TransportFailure;
+import io.tiergate.upstream.Outcome;
 import io.tiergate.upstream.UpstreamResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,6 +50,11 @@ public final class HealthProber implements SmartLifecycle {
         this.registry = registry;
         this.clock = clock;
         this.tick = tick;
+        registry.subscribe(event -> {
+            if (event instanceof RegistryEvent.ProviderRemoved removed) {
+                schedules.remove(removed.provider());
+            }
+        });
     }
 
     @Override
@@ -69,6 +77,11 @@ public final class HealthProber implements SmartLifecycle {
         return ticker != null && !ticker.isDisposed();
     }
 
+    /** The providers with a probe schedule: every provider of the registry, none that was removed. */
+    public java.util.Set<Provider> scheduled() {
+        return java.util.Collections.unmodifiableSet(schedules.keySet());
+    }
+
     /** Probe this provider at the next tick (an operator's reinstate). */
     public void probeSoon(Provider provider) {
         schedule(provider).dueNow();
@@ -87,11 +100,6 @@ public final class HealthProber implements SmartLifecycle {
         }
     }
 
-    /** Drops the schedules of providers no longer in any network. */
-    public void forget(Provider provider) {
-        schedules.remove(provider);
-    }
-
     private ProbeSchedule schedule(Provider provider) {
         return schedules.computeIfAbsent(provider,
                 p -> new ProbeSchedule(p.definition().healthCheckInterval().toMillis(), clock));
@@ -106,7 +114,7 @@ public final class HealthProber implements SmartLifecycle {
         if (!schedule.tryStart()) {
             return;
         }
-        boolean checkChain = network.definition().chainId() != null && needsChainCheck(provider.health());
+        boolean checkChain = network.definition().chainId() != null && needsChainCheck(provider);
         byte[] body = checkChain ? PROBE_WITH_CHAIN : PROBE;
         if (!provider.quota().tryConsume(checkChain ? 3 : 2)) {
             schedule.finished();
@@ -115,41 +123,41 @@ public final class HealthProber implements SmartLifecycle {
         long start = System.nanoTime();
         provider.client().post(body, provider.definition().timeout())
                 .doFinally(signal -> schedule.finished())
-                .subscribe(response -> {
-                    provider.health().observeLatency(System.nanoTime() - start);
-                    answered(network, provider, response, checkChain);
-                }, error -> failed(network, provider, TransportFailure.of(error).reason()));
+                .subscribe(response -> answered(network, provider, response, checkChain, System.nanoTime() - start),
+                        error -> failed(network, provider, AnswerClassifier.ofError(error, ""),
+                                System.nanoTime() - start));
     }
 
     /** The chain is checked at start-up and whenever the provider recovers. */
-    private static boolean needsChainCheck(ProviderHealth health) {
-        HealthState state = health.state();
-        return !health.chainVerified() || state == HealthState.DOWN || state == HealthState.MISCONFIGURED
+    private static boolean needsChainCheck(Provider provider) {
+        HealthState state = provider.state();
+        return !provider.health().chainVerified() || state == HealthState.DOWN || state == HealthState.MISCONFIGURED
                 || state == HealthState.UNKNOWN;
     }
 
-    private void answered(Network network, Provider provider, UpstreamResponse response, boolean checkChain) {
-        if (response.status() == 429) {
-            provider.backoff().trip(response.retryAfter());
-            probeRateLimited(provider);
+    private void answered(Network network, Provider provider, UpstreamResponse response, boolean checkChain,
+            long nanos) {
+        Outcome status = AnswerClassifier.ofStatus(response);
+        if (status instanceof Outcome.RateLimited) {
+            // The provider protects itself: it rests (and is not probed) instead of counting toward DOWN.
+            provider.recordProbe(status, nanos);
             return;
         }
         if (!response.isSuccessStatus()) {
-            failed(network, provider, "probe got HTTP " + response.status());
+            failed(network, provider, fault("probe got HTTP " + response.status()), nanos);
             return;
         }
         List<UpstreamAnswer> answers;
         try {
             answers = parser.parse(response.body());
         } catch (MalformedResponseException e) {
-            failed(network, provider, "probe got a malformed answer: " + e.getMessage());
+            failed(network, provider, new Outcome.Malformed("probe got a malformed answer: " + e.getMessage()), nanos);
             return;
         }
         for (UpstreamAnswer answer : answers) {
-            if (answer.isError() && ErrorClass.of(answer.errorCode(), answer.errorMessage()) == ErrorClass.RATE_LIMITED) {
-                // The provider protects itself: it rests (and is not probed) instead of counting toward DOWN.
-                provider.backoff().trip(response.retryAfter());
-                probeRateLimited(provider);
+            if (answer.isError() && AnswerClassifier.classify(answer) == ErrorClass.RATE_LIMITED) {
+                provider.recordProbe(AnswerClassifier.ofProviderError(answer,
+                        AnswerClassifier.errorReason(answer, provider.secrets()::scrub), response), nanos);
                 return;
             }
         }
@@ -157,8 +165,8 @@ public final class HealthProber implements SmartLifecycle {
         UpstreamAnswer syncing = find(answers, SYNCING_ID);
         long block = head == null || head.isError() ? -1 : BlockParams.quantity(text(head));
         if (block < 0 || syncing == null || syncing.isError()) {
-            failed(network, provider,
-                    "probe got no head block: " + describe(provider, head == null || head.isError() ? head : syncing));
+            failed(network, provider, fault("probe got no head block: "
+                    + describe(provider, head == null || head.isError() ? head : syncing)), nanos);
             return;
         }
         Boolean chainMatches = null;
@@ -168,33 +176,25 @@ public final class HealthProber implements SmartLifecycle {
             long expected = network.definition().chainId();
             long actual = chain == null || chain.isError() ? -1 : BlockParams.quantity(text(chain));
             if (actual < 0) {
-                failed(network, provider, "probe got no chain id: " + describe(provider, chain));
+                failed(network, provider, fault("probe got no chain id: " + describe(provider, chain)), nanos);
                 return;
             }
             chainMatches = actual == expected;
             chainProblem = chainMatches ? null : "expected chain id " + expected + ", got " + actual;
         }
         boolean isSyncing = !"false".equals(syncing.result().toString());
-        provider.health().probeSucceeded(block, isSyncing, chainMatches, chainProblem);
-        if (provider.metrics() != null) {
-            provider.metrics().probe(true);
-        }
+        provider.probeAnswered(block, isSyncing, chainMatches, chainProblem, nanos);
         network.heads().refresh();
     }
 
-    private static void probeRateLimited(Provider provider) {
-        if (provider.metrics() != null) {
-            provider.metrics().probeRateLimited();
-        }
+    private static Outcome fault(String reason) {
+        return new Outcome.ProviderFault(Outcome.Fault.ERROR_ANSWER, reason, false);
     }
 
-    private void failed(Network network, Provider provider, String reason) {
-        if (provider.metrics() != null) {
-            provider.metrics().probe(false);
-        }
-        provider.health().failed(reason, true);
+    private void failed(Network network, Provider provider, Outcome outcome, long nanos) {
+        provider.recordProbe(outcome, nanos);
         network.heads().refresh();
-        log.debug("Probe of {} ({} tier) failed: {}", provider.name(), provider.tier(), reason);
+        log.debug("Probe of {} ({} tier) failed: {}", provider.name(), provider.tier(), outcome.reason());
     }
 
     private static UpstreamAnswer find(List<UpstreamAnswer> answers, int id) {

@@ -1,6 +1,7 @@
 package io.tiergate.health;
 
 import io.tiergate.provider.Availability;
+import io.tiergate.provider.ProviderHealth;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.Tier;
@@ -38,7 +39,7 @@ final class TierHealthIndicator implements HealthIndicator {
     private Map<String, Object> details(Provider p, Availability availability) {
         ProviderHealth health = p.health();
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("state", health.state().name());
+        d.put("state", p.state().name());
         d.put("usable", availability.selectable());
         if (availability != Availability.USABLE) {
             d.put("reason", availability.reason());
@@ -51,8 +52,8 @@ final class TierHealthIndicator implements HealthIndicator {
         if (health.lastError() != null) {
             d.put("lastError", health.lastError());
         }
-        if (health.latencyMillis() >= 0) {
-            d.put("latencyMs", Math.round(health.latencyMillis() * 100) / 100.0);
+        if (p.recent().latencyMillis() >= 0) {
+            d.put("latencyMs", Math.round(p.recent().latencyMillis() * 100) / 100.0);
         }
         return d;
     }

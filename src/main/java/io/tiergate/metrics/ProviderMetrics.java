@@ -6,12 +6,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.tiergate.health.HealthState;
 import io.tiergate.policy.ProviderMethods;
 import io.tiergate.provider.AdminState;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
+import io.tiergate.provider.HealthState;
 import io.tiergate.provider.Provider;
+import io.tiergate.provider.ProviderMeters;
+import io.tiergate.upstream.Outcome;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -24,11 +26,11 @@ import java.util.concurrent.TimeUnit;
  * gauges that read its live state through lambdas. Registered when the provider is created, removed
  * with it, so a provider removed at run time leaves no series behind.
  */
-public final class ProviderMetrics {
+public final class ProviderMetrics implements ProviderMeters {
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
-    private final Map<UpstreamOutcome, Counter> calls = new EnumMap<>(UpstreamOutcome.class);
+    private final Map<Outcome.Label, Counter> calls = new EnumMap<>(Outcome.Label.class);
     private final Map<Availability, Counter> skips = new EnumMap<>(Availability.class);
     private final Counter probeSuccess;
     private final Counter probeFailure;
@@ -38,21 +40,11 @@ public final class ProviderMetrics {
     private final Map<ProviderMethods.Refusal, Counter> methodSkips = new EnumMap<>(ProviderMethods.Refusal.class);
     private final Map<BroadcastAnswer, Counter> broadcastAnswers = new EnumMap<>(BroadcastAnswer.class);
 
-    /** What a provider answered to a broadcast transaction. */
-    public enum BroadcastAnswer {
-        /** It took the transaction (a hash, or "already known" / "nonce too low" for this very transaction). */
-        ACCEPTED,
-        /** An error for the transaction (underpriced, insufficient funds, ...). */
-        REJECTED,
-        /** No answer: transport failure, timeout, HTTP error, rate limit. */
-        FAILED
-    }
-
     public ProviderMetrics(MeterRegistry registry, Network network, Provider provider) {
         this.registry = registry;
         Tags tags = Tags.of("network", network.name(), "tier", provider.tier(), "provider", provider.name());
-        for (UpstreamOutcome outcome : UpstreamOutcome.values()) {
-            calls.put(outcome, keep(Counter.builder("tiergate.upstream.calls").tags(tags).tag("outcome", outcome.label())
+        for (Outcome.Label outcome : Outcome.Label.values()) {
+            calls.put(outcome, keep(Counter.builder("tiergate.upstream.calls").tags(tags).tag("outcome", outcome.tag())
                     .description("calls to a provider by outcome").register(registry)));
         }
         for (Availability reason : Availability.values()) {
@@ -91,51 +83,58 @@ public final class ProviderMetrics {
             default -> 0;
         });
         gauge("tiergate.provider.backoff.remaining.seconds", tags, provider,
-                p -> Math.max(0, p.backoff().untilMillis() - System.currentTimeMillis()) / 1000.0);
+                p -> p.backoff().remaining().toMillis() / 1000.0);
         if (provider.quota().isLimited()) {
             gauge("tiergate.provider.quota.remaining", tags, provider, p -> p.quota().remaining());
             gauge("tiergate.provider.quota.limit", tags, provider, p -> p.quota().spec().requests());
         }
         for (HealthState state : HealthState.values()) {
-            keep(Gauge.builder("tiergate.provider.state", provider, p -> p.health().state() == state ? 1 : 0)
+            keep(Gauge.builder("tiergate.provider.state", provider, p -> p.state() == state ? 1 : 0)
                     .tags(tags).tag("state", state.name()).description("1 for the provider's current state")
                     .register(registry));
         }
     }
 
-    public void call(UpstreamOutcome outcome, long nanos) {
+    @Override
+    public void call(Outcome.Label outcome, long nanos) {
         calls.get(outcome).increment();
         duration.record(nanos, TimeUnit.NANOSECONDS);
-        if (outcome == UpstreamOutcome.RATE_LIMITED) {
+        if (outcome == Outcome.Label.RATE_LIMITED) {
             rateLimitIncidents.increment();
         }
     }
 
+    @Override
     public void skipped(Availability reason) {
         Counter counter = skips.get(reason);
         if (counter != null) {
             counter.increment();
         }
         if (reason == Availability.CIRCUIT_OPEN) {
-            calls.get(UpstreamOutcome.CIRCUIT_OPEN).increment();
+            calls.get(Outcome.Label.CIRCUIT_OPEN).increment();
         }
     }
 
+    @Override
     public void methodSkipped(ProviderMethods.Refusal reason) {
         methodSkips.get(reason).increment();
     }
 
+    @Override
     public void broadcastAnswer(BroadcastAnswer answer) {
         broadcastAnswers.get(answer).increment();
     }
 
-    public void probe(boolean success) {
-        (success ? probeSuccess : probeFailure).increment();
-    }
-
-    public void probeRateLimited() {
-        probeRateLimited.increment();
-        rateLimitIncidents.increment();
+    @Override
+    public void probe(Outcome outcome) {
+        if (outcome.served()) {
+            probeSuccess.increment();
+        } else if (outcome instanceof Outcome.RateLimited) {
+            probeRateLimited.increment();
+            rateLimitIncidents.increment();
+        } else {
+            probeFailure.increment();
+        }
     }
 
     /** Removes every meter of this provider from the registry. */

@@ -1,6 +1,6 @@
 package io.tiergate.provider;
 
-import io.tiergate.health.HeadTracker;
+import io.tiergate.provider.HeadTracker;
 import io.tiergate.policy.MethodPolicy;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,48 +6,64 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.metrics.NetworkMeters;
-import io.tiergate.metrics.ProviderMetrics;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import lombok.extern.slf4j.Slf4j;
 
-/** Owns every network and provider at run time; the request path, health and admin read from it. */
+/**
+ * Owns every network and provider at run time; the request path, health and admin read from it. Providers
+ * added, removed and changing state are published to any number of listeners ({@link #subscribe}).
+ */
 @Slf4j
 public final class NetworkRegistry implements AutoCloseable {
 
     private final Map<String, Network> networks = new LinkedHashMap<>();
     private final Network defaultNetwork;
     private final ProviderFactory factory;
-    private final MeterRegistry meters;
+    private final List<Consumer<RegistryEvent>> listeners = new CopyOnWriteArrayList<>();
 
     public NetworkRegistry(List<NetworkDefinition> definitions, String defaultNetwork, ProviderFactory factory) {
-        this(definitions, defaultNetwork, factory, null);
-    }
-
-    /** {@code meters}: where provider, tier and network meters go; null for none. */
-    public NetworkRegistry(List<NetworkDefinition> definitions, String defaultNetwork, ProviderFactory factory,
-            MeterRegistry meters) {
         this.factory = factory;
-        this.meters = meters;
+        listeners.add(TransitionLog::log);
         for (NetworkDefinition definition : definitions) {
             List<Tier> tiers = new ArrayList<>();
             for (TierDefinition tier : definition.tiers()) {
                 List<Provider> providers = new ArrayList<>();
                 for (ProviderDefinition p : tier.providers()) {
-                    providers.add(factory.create(definition, p));
+                    providers.add(factory.create(definition, p, changes(definition.name())));
                 }
                 tiers.add(new Tier(tier.name(), tier.priority(), definition.strategy().newStrategy(), providers));
             }
             MethodPolicy policy = new MethodPolicy(definition.denyMethods(), definition.allowMethods());
-            Network network = new Network(definition, tiers, policy);
-            networks.put(definition.name(), network);
-            if (meters != null) {
-                network.providers().forEach(p -> p.attachMetrics(new ProviderMetrics(meters, network, p)));
-                NetworkMeters.bind(meters, network);
-            }
+            networks.put(definition.name(), new Network(definition, tiers, policy));
         }
         this.defaultNetwork = networks.get(defaultNetwork);
         logSummary();
+    }
+
+    /**
+     * Adds a listener; it hears {@link RegistryEvent.ProviderAdded} for every provider already there first, so
+     * a late subscriber misses nothing. Listeners run on the thread that changed the registry: keep them short.
+     */
+    public synchronized void subscribe(Consumer<RegistryEvent> listener) {
+        for (Network network : networks.values()) {
+            network.providers().forEach(p -> listener.accept(new RegistryEvent.ProviderAdded(network, p)));
+        }
+        listeners.add(listener);
+    }
+
+    private Consumer<ProviderStateChange> changes(String network) {
+        return change -> publish(new RegistryEvent.StateChanged(networks.get(network), change));
+    }
+
+    private void publish(RegistryEvent event) {
+        for (Consumer<RegistryEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("A registry listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     /** The named network, or null if none is configured under that name. */
@@ -64,26 +80,22 @@ public final class NetworkRegistry implements AutoCloseable {
     }
 
     /** Adds a provider at run time to an existing tier of a network. */
-    public Provider addProvider(Network network, String tierName, ProviderDefinition definition) {
+    public synchronized Provider addProvider(Network network, String tierName, ProviderDefinition definition) {
         Tier tier = network.tier(tierName);
-        Provider provider = factory.create(network.definition(), definition);
-        if (meters != null) {
-            provider.attachMetrics(new ProviderMetrics(meters, network, provider));
-        }
+        Provider provider = factory.create(network.definition(), definition, changes(network.name()));
         tier.add(provider);
+        publish(new RegistryEvent.ProviderAdded(network, provider));
         log.info("Network {}: provider {} added to tier {} with weight {} ({})", network.name(), definition.name(),
                 tierName, definition.weight(), definition.redactedUrl());
         return provider;
     }
 
-    /** Takes a provider out of its network and frees its client and breaker. */
-    public void removeProvider(Network network, Provider provider) {
+    /** Takes a provider out of its network, frees its client and breaker, and tells every listener to forget it. */
+    public synchronized void removeProvider(Network network, Provider provider) {
         Tier tier = network.tierOf(provider);
         if (tier != null && tier.remove(provider)) {
             factory.dispose(provider);
-            if (provider.metrics() != null) {
-                provider.metrics().remove();
-            }
+            publish(new RegistryEvent.ProviderRemoved(network, provider));
             log.info("Network {}: provider {} removed from tier {}", network.name(), provider.name(), tier.name());
         }
     }

@@ -1,21 +1,18 @@
 package io.tiergate.provider;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.tiergate.health.HealthState;
-import io.tiergate.health.ProviderHealth;
-import io.tiergate.health.RecentCalls;
-import io.tiergate.metrics.ProviderMetrics;
-import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.policy.ProviderMethods;
+import io.tiergate.upstream.Outcome;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * A provider at run time: its immutable definition plus the live state that request outcomes
- * write and the selector reads (circuit breaker, rate-limit backoff, quota, in-flight, failures).
+ * A provider at run time: its immutable definition plus its live state. {@link #record} is the one writer
+ * of what calls and probes show (breaker, rate-limit rest, recent calls, latency, last error, health); the
+ * selector, gauges, health indicators and admin views only read, and reading changes nothing.
  */
 public final class Provider {
 
@@ -26,32 +23,45 @@ public final class Provider {
     private final RateLimitBackoff backoff;
     private final Quota quota;
     private final Clock clock;
+    private final ProviderHealth health;
+    /** Active probes run: something will bring a provider back, so max-failures may take it out. */
+    private final boolean probing;
+    private final RecentCalls recent;
+    private final ProviderMethods methods;
+    private final Consumer<ProviderStateChange> onChange;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long lastFailureMillis;
     private volatile long lastSuccessMillis;
-
-    private final ProviderHealth health;
-    private final boolean passiveDown;
-    private final RecentCalls recent;
-    private final ProviderMethods methods;
-    private volatile ProviderMetrics metrics;
+    private volatile long openedAtMillis;
+    private volatile ProviderMeters meters = ProviderMeters.NONE;
     private volatile AdminState adminState = AdminState.ACTIVE;
     private volatile Integer weightOverride;
+    private HealthState published = HealthState.UNKNOWN;
 
-    Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker,
-            RateLimitBackoff backoff, Quota quota, ProviderHealth health, boolean passiveDown, ProviderMethods methods,
-            Clock clock) {
+    Provider(ProviderDefinition definition, UpstreamClient client, CircuitBreaker breaker, RateLimitBackoff backoff,
+            Quota quota, ProviderHealth health, boolean probing, ProviderMethods methods, Clock clock,
+            Consumer<ProviderStateChange> onChange) {
         this.definition = definition;
         this.secrets = ProviderSecrets.of(definition);
-        this.methods = methods;
-        this.health = health;
-        this.passiveDown = passiveDown;
-        this.recent = new RecentCalls(clock);
         this.client = client;
         this.breaker = breaker;
         this.backoff = backoff;
         this.quota = quota;
+        this.health = health;
+        this.probing = probing;
+        this.methods = methods;
         this.clock = clock;
+        this.onChange = onChange;
+        this.recent = new RecentCalls(clock);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.State to = event.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.OPEN) {
+                openedAtMillis = clock.millis();
+            } else if (to == CircuitBreaker.State.CLOSED) {
+                health.clearFailures();
+            }
+            publishState();
+        });
     }
 
     public String name() {
@@ -124,6 +134,14 @@ public final class Provider {
         return true;
     }
 
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public void callEnded() {
+        inFlight.decrementAndGet();
+    }
+
     /** An operator's reinstate: drain lifted, breaker closed, rest and failure counts cleared. */
     public void reinstate() {
         adminState = AdminState.ACTIVE;
@@ -132,29 +150,16 @@ public final class Provider {
         if (breaker.getState() != CircuitBreaker.State.DISABLED) {
             breaker.transitionToClosedState();
         }
+        publishState();
     }
 
-    /** Attached once the provider's network exists (meters are labelled with it); null before. */
-    public void attachMetrics(ProviderMetrics metrics) {
-        this.metrics = metrics;
+    /** Attached by the metrics binder when the registry announces the provider; {@link ProviderMeters#NONE} before. */
+    public void attachMeters(ProviderMeters meters) {
+        this.meters = meters == null ? ProviderMeters.NONE : meters;
     }
 
-    public ProviderMetrics metrics() {
-        return metrics;
-    }
-
-    public void recordCall(UpstreamOutcome outcome, long nanos) {
-        ProviderMetrics m = metrics;
-        if (m != null) {
-            m.call(outcome, nanos);
-        }
-    }
-
-    public void recordSkip(Availability reason) {
-        ProviderMetrics m = metrics;
-        if (m != null) {
-            m.skipped(reason);
-        }
+    public ProviderMeters meters() {
+        return meters;
     }
 
     public RecentCalls recent() {
@@ -170,37 +175,7 @@ public final class Provider {
         return health;
     }
 
-    public Availability availability() {
-        if (adminState == AdminState.DRAINED) {
-            return Availability.DRAINED;
-        }
-        HealthState state = health.state();
-        if (state == HealthState.MISCONFIGURED) {
-            return Availability.MISCONFIGURED;
-        }
-        if (!breakerPermits()) {
-            return Availability.CIRCUIT_OPEN;
-        }
-        // A half-open breaker wants its trial call even while health still says DOWN.
-        if (state == HealthState.DOWN && breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
-            return Availability.DOWN;
-        }
-        if (backoff.isActive()) {
-            return Availability.RATE_LIMITED;
-        }
-        if (quota.isExhausted()) {
-            return Availability.QUOTA_EXHAUSTED;
-        }
-        if (state == HealthState.LAGGING) {
-            return Availability.LAGGING;
-        }
-        if (state == HealthState.SYNCING) {
-            return Availability.SYNCING;
-        }
-        return Availability.USABLE;
-    }
-
-    /** Takes a breaker permit for one call; every taken permit ends in a success, failure or release. */
+    /** Takes a breaker permit for one call; every taken permit ends in {@link #record} or {@link #abandoned}. */
     public boolean tryAcquirePermission() {
         return breaker.tryAcquirePermission();
     }
@@ -209,44 +184,102 @@ public final class Provider {
         breaker.releasePermission();
     }
 
-    /** {@code permitted}: the call held a breaker permit (a last-resort call does not). */
-    public void onSuccess(long elapsedNanos, boolean permitted) {
-        if (permitted) {
-            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-        }
-        backoff.reset();
-        lastSuccessMillis = clock.millis();
-        health.observeLatency(elapsedNanos);
-        health.requestSucceeded();
-        recent.record(false, elapsedNanos);
+    /**
+     * What one request call came to. {@code permitted}: the call held a breaker permit (a last-resort call does
+     * not). The one place that turns an outcome into breaker, rest, failures, latency, last error and meters.
+     */
+    public void record(Outcome outcome, long nanos, boolean permitted) {
+        apply(outcome, nanos, permitted, false);
+        meters.call(outcome.label(), nanos);
+        publishState();
     }
 
-    public void onFailure(long elapsedNanos, String reason, boolean permitted) {
-        if (permitted) {
-            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new UpstreamFault(reason));
-        }
-        lastFailureMillis = clock.millis();
-        health.observeLatency(elapsedNanos);
-        recent.record(true, elapsedNanos);
-        // Without probes nothing would bring a DOWN provider back, so requests alone never mark it DOWN.
-        health.failed(reason, passiveDown);
+    /** A probe that did not answer usably: counts toward max-failures, or rests the provider when rate limited. */
+    public void recordProbe(Outcome outcome, long nanos) {
+        apply(outcome, nanos, false, true);
+        meters.probe(outcome);
+        publishState();
     }
 
-    /** A rate limit is the provider protecting itself, not a fault: it rests instead of tripping the breaker. */
-    public Duration onRateLimited(Duration retryAfter, boolean permitted) {
+    /** A probe answered: head, syncing flag, and whether the chain id matched (null: not asked). */
+    public void probeAnswered(long block, boolean syncing, Boolean chainMatches, String chainProblem, long nanos) {
+        health.probeSucceeded(block, syncing, chainMatches, chainProblem);
+        if (health.state() != HealthState.MISCONFIGURED) {
+            apply(Outcome.Answered.INSTANCE, nanos, false, true);
+        }
+        meters.probe(Outcome.Answered.INSTANCE);
+        publishState();
+    }
+
+    /** A call given up without a verdict on the provider (cancelled, cut by the request's deadline). */
+    public void abandoned(boolean permitted, Outcome.Label label, long nanos) {
         if (permitted) {
             breaker.releasePermission();
         }
-        lastFailureMillis = clock.millis();
-        return backoff.trip(retryAfter);
+        if (label != null) {
+            meters.call(label, nanos);
+        }
     }
 
-    public int inFlight() {
-        return inFlight.get();
+    private void apply(Outcome outcome, long nanos, boolean permitted, boolean probe) {
+        long now = clock.millis();
+        if (probe) {
+            recent.latency(nanos);
+        }
+        if (outcome.served()) {
+            if (permitted) {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            } else if (breakerDown()) {
+                // A probe or a last-resort call got an answer: the evidence a trial call would have given.
+                breaker.transitionToClosedState();
+            }
+            backoff.reset();
+            lastSuccessMillis = now;
+            health.served();
+            if (!probe) {
+                recent.record(false, nanos);
+            }
+        } else if (outcome instanceof Outcome.RateLimited limited) {
+            if (permitted) {
+                breaker.releasePermission();
+            }
+            lastFailureMillis = now;
+            backoff.trip(limited.retryAfter());
+            health.limited(limited.describe());
+            if (!probe) {
+                recent.record(true, nanos);
+            }
+        } else if (outcome instanceof Outcome.TooLarge) {
+            if (permitted) {
+                breaker.releasePermission();
+            }
+        } else {
+            if (permitted) {
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFault(outcome.reason()));
+            }
+            lastFailureMillis = now;
+            if (!probe) {
+                recent.record(true, nanos);
+            }
+            // Without probes nothing would bring a DOWN provider back, so requests alone never mark it DOWN.
+            if (health.failed(outcome.reason()) && (probe || probing)) {
+                takeOut(health.maxFailures() + " failures in a row, last: " + outcome.reason());
+            }
+        }
     }
 
-    public void callEnded() {
-        inFlight.decrementAndGet();
+    private void takeOut(String why) {
+        switch (breaker.getState()) {
+            case DISABLED, METRICS_ONLY -> health.markDown(why);
+            case OPEN, FORCED_OPEN -> {
+            }
+            default -> breaker.transitionToOpenState();
+        }
+    }
+
+    /** An eth_blockNumber answer or a probe told the provider's head. */
+    void observeHead(long block) {
+        health.observeHead(block);
     }
 
     /** Failures in a row (requests and probes), as health counts them for max-failures: one counter, one truth. */
@@ -262,25 +295,52 @@ public final class Provider {
         return lastSuccessMillis;
     }
 
-    /**
-     * True when a call may go through. An OPEN breaker whose open-duration has passed moves to
-     * HALF_OPEN only when asked for a permit, so ask, and hand the permit straight back.
-     */
-    private boolean breakerPermits() {
-        switch (breaker.getState()) {
-            case OPEN -> {
-                if (breaker.tryAcquirePermission()) {
-                    breaker.releasePermission();
-                    return true;
-                }
-                return false;
+    /** True once a probe or a request got an answer from it: what readiness waits for. */
+    public boolean hasAnswered() {
+        return lastSuccessMillis > 0;
+    }
+
+    /** The state every view shows: the probed state, overruled by an open breaker or a rate-limit rest. */
+    public HealthState state() {
+        return ProviderStatus.state(this);
+    }
+
+    /** Whether it may be selected now, and if not, why. Reads only: no permit taken, no breaker moved. */
+    public Availability availability() {
+        return ProviderStatus.availability(this);
+    }
+
+    /** Its breaker wants a trial call now: half-open, or open with its wait over (the permit will move it). */
+    public boolean trialDue() {
+        return ProviderStatus.trialDue(this);
+    }
+
+    boolean breakerDown() {
+        CircuitBreaker.State state = breaker.getState();
+        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
+                || state == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Tells the registry's listeners when the state every view shows has moved. */
+    void publishState() {
+        ProviderStateChange change = null;
+        synchronized (this) {
+            HealthState now = state();
+            if (now != published) {
+                change = new ProviderStateChange(this, published, now, ProviderStatus.reason(this, now));
+                published = now;
             }
-            case FORCED_OPEN -> {
-                return false;
-            }
-            default -> {
-                return true;
-            }
+        }
+        if (change != null) {
+            onChange.accept(change);
         }
     }
 

@@ -80,6 +80,11 @@ public final class RateLimitBackoff {
         return clock.millis() < untilMillis;
     }
 
+    /** How long the rest still lasts on this backoff's clock; zero when it is not resting. */
+    public Duration remaining() {
+        return Duration.ofMillis(Math.max(0, untilMillis - clock.millis()));
+    }
+
     /** Epoch millis until which the provider rests; 0 if it never did. */
     public long untilMillis() {
         return untilMillis;

@@ -5,9 +5,10 @@ import io.tiergate.jsonrpc.MalformedResponseException;
 import io.tiergate.jsonrpc.RawJson;
 import io.tiergate.jsonrpc.ResponseParser;
 import io.tiergate.jsonrpc.UpstreamAnswer;
-import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Provider;
 import io.tiergate.transaction.SubmissionError;
+import io.tiergate.upstream.AnswerClassifier;
+import io.tiergate.upstream.Outcome;
 import io.tiergate.transaction.TransactionHash;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,11 +42,11 @@ final class Acceptance {
         return provider.client().post(body, provider.definition().timeout())
                 .map(response -> {
                     boolean known = response.isSuccessStatus() && found(response.body());
-                    provider.recordCall(UpstreamOutcome.SUCCESS, System.nanoTime() - start);
+                    provider.record(Outcome.Answered.INSTANCE, System.nanoTime() - start, false);
                     return known;
                 })
                 .onErrorResume(e -> {
-                    provider.recordCall(UpstreamOutcome.CONNECTION, System.nanoTime() - start);
+                    provider.record(AnswerClassifier.ofError(e, ""), System.nanoTime() - start, false);
                     return Mono.just(false);
                 });
     }

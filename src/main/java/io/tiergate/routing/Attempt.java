@@ -1,9 +1,8 @@
 package io.tiergate.routing;
 
-import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Provider;
-import java.time.Duration;
+import io.tiergate.upstream.Outcome;
 import java.util.function.BiConsumer;
 
 /**
@@ -71,27 +70,11 @@ final class Attempt {
         }
     }
 
-    /** {@code outcome}: SUCCESS, or ERROR when the provider's answer was a JSON-RPC error passed on as is. */
-    synchronized void succeeded(UpstreamOutcome outcome) {
+    /** The call's outcome, told to the provider once however the call ends. */
+    synchronized void record(Outcome outcome) {
         if (resolve()) {
-            provider.onSuccess(elapsed(), permitted);
-            provider.recordCall(outcome, elapsed());
+            provider.record(outcome, elapsed(), permitted);
         }
-    }
-
-    synchronized void failed(String reason, UpstreamOutcome outcome) {
-        if (resolve()) {
-            provider.onFailure(elapsed(), reason, permitted);
-            provider.recordCall(outcome, elapsed());
-        }
-    }
-
-    synchronized Duration rateLimited(Duration retryAfter) {
-        if (!resolve()) {
-            return Duration.ZERO;
-        }
-        provider.recordCall(UpstreamOutcome.RATE_LIMITED, elapsed());
-        return provider.onRateLimited(retryAfter, permitted);
     }
 
     /** Hands back an unused permit (cancelled, or cut short by the request's own deadline). */
@@ -99,16 +82,11 @@ final class Attempt {
         abandon(null);
     }
 
-    /** As {@link #abandon()}, counting the call under {@code outcome} when it got that far. */
-    synchronized void abandon(UpstreamOutcome outcome) {
+    /** As {@link #abandon()}, counting the call under {@code label} when it got that far. */
+    synchronized void abandon(Outcome.Label label) {
         end();
         if (resolve()) {
-            if (permitted) {
-                provider.releasePermission();
-            }
-            if (outcome != null) {
-                provider.recordCall(outcome, elapsed());
-            }
+            provider.abandoned(permitted, label, elapsed());
         }
     }
 

@@ -5,15 +5,15 @@ import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.MalformedResponseException;
 import io.tiergate.jsonrpc.ResponseParser;
 import io.tiergate.jsonrpc.UpstreamAnswer;
-import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.Tier;
 import io.tiergate.transaction.SubmissionError;
 import io.tiergate.transaction.TransactionHash;
+import io.tiergate.upstream.AnswerClassifier;
 import io.tiergate.upstream.ErrorClass;
-import io.tiergate.upstream.TransportFailure;
+import io.tiergate.upstream.Outcome;
 import io.tiergate.upstream.UpstreamResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,69 +115,52 @@ final class Broadcast {
                 .doOnCancel(attempt::abandon)
                 .flatMap(response -> judge(attempt, response, method, hash))
                 .onErrorResume(error -> {
-                    TransportFailure failure = TransportFailure.of(error);
-                    attempt.failed(failure.reason(),
-                            failure.timeout() ? UpstreamOutcome.TIMEOUT : UpstreamOutcome.CONNECTION);
-                    return Mono.just(BroadcastLeg.failed(attempt, failure.reason(), failure.neverSent()));
+                    Outcome outcome = AnswerClassifier.ofError(error, "");
+                    attempt.record(outcome);
+                    return Mono.just(BroadcastLeg.failed(attempt, outcome.reason(), outcome.neverSent()));
                 });
     }
 
-    /** What one provider's answer means for the transaction, with the provider's breaker and backoff told. */
+    /** What one provider's answer means for the transaction, with the provider told its outcome. */
     private Mono<BroadcastLeg> judge(Attempt attempt, UpstreamResponse response, String method, String hash) {
         attempt.end();
-        int status = response.status();
-        if (status == 429) {
-            attempt.rateLimited(response.retryAfter());
-            return Mono.just(BroadcastLeg.failed(attempt, "rate-limited (HTTP 429)", true));
-        }
-        if (status >= 500) {
-            return Mono.just(fault(attempt, "HTTP " + status, false));
-        }
-        if (status == 401 || status == 403 || status == 407) {
-            // Refused credentials: the provider turned the call away before looking at it.
-            return Mono.just(fault(attempt, "HTTP " + status + " (check its API key or headers)", true));
+        Outcome early = AnswerClassifier.ofStatus(response);
+        if (early != null) {
+            return Mono.just(failed(attempt, early));
         }
         UpstreamAnswer answer;
         try {
             answer = answerOf(parser.parse(response.body()));
         } catch (MalformedResponseException e) {
-            return Mono.just(fault(attempt,
-                    response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false));
+            return Mono.just(failed(attempt, AnswerClassifier.ofUnreadable(response, e)));
         }
         if (answer == null) {
-            return Mono.just(fault(attempt, "no answer for it", false));
+            return Mono.just(failed(attempt, new Outcome.ProviderFault(Outcome.Fault.MISMATCHED_ANSWER,
+                    "no answer for it", false)));
         }
         if (!answer.isError()) {
-            attempt.succeeded(UpstreamOutcome.SUCCESS);
+            attempt.record(Outcome.Answered.INSTANCE);
             return Mono.just(BroadcastLeg.accepted(attempt, answer));
         }
         // Masked: the text goes into client errors, logs and health.
         String error = RoutingContext.errorReason(attempt.provider(), answer);
-        ErrorClass kind = ErrorClass.of(answer.errorCode(), answer.errorMessage());
-        if (answer.id() != 1 && kind != ErrorClass.RATE_LIMITED) {
+        ErrorClass kind = AnswerClassifier.classify(answer);
+        if (kind == ErrorClass.RATE_LIMITED || answer.id() != 1) {
             // An error without our id speaks about the provider (a key it refused, a body it choked on), as in
             // the failover loop: never the transaction's answer.
-            return Mono.just(fault(attempt, error, false));
+            return Mono.just(failed(attempt, AnswerClassifier.ofProviderError(answer, error, response)));
         }
-        if (kind != ErrorClass.RATE_LIMITED && RoutingContext.revealsSecret(attempt.provider(), answer)) {
+        if (RoutingContext.revealsSecret(attempt.provider(), answer)) {
             // An answer showing the provider's own credentials must not reach the client: it is about the provider,
             // and the transaction may have reached it.
-            return Mono.just(fault(attempt, error + " (answer shows the provider's credentials)", false));
+            return Mono.just(failed(attempt, new Outcome.ProviderFault(Outcome.Fault.REVEALS_SECRET,
+                    error + " (answer shows the provider's credentials)", false)));
         }
-        switch (kind) {
-            case RATE_LIMITED -> {
-                attempt.rateLimited(response.retryAfter());
-                return Mono.just(BroadcastLeg.failed(attempt, "rate-limited (" + error + ")", true));
-            }
-            case METHOD_NOT_FOUND -> {
-                attempt.succeeded(UpstreamOutcome.ERROR);
-                attempt.provider().methods().methodNotFound(method);
-                return Mono.just(BroadcastLeg.failed(attempt, "method not found", true));
-            }
-            default -> {
-                // The node's own word on the transaction: its call worked, whatever it says.
-                attempt.succeeded(UpstreamOutcome.ERROR);
-            }
+        // The node's own word on the transaction: its call worked, whatever it says.
+        attempt.record(new Outcome.ClientError(error));
+        if (kind == ErrorClass.METHOD_NOT_FOUND) {
+            attempt.provider().methods().methodNotFound(method);
+            return Mono.just(BroadcastLeg.failed(attempt, "method not found", true));
         }
         if (hash == null) {
             return Mono.just(BroadcastLeg.rejected(attempt, answer));
@@ -190,9 +173,12 @@ final class Broadcast {
         };
     }
 
-    private static BroadcastLeg fault(Attempt attempt, String reason, boolean neverSent) {
-        attempt.failed(reason, UpstreamOutcome.FAULT);
-        return BroadcastLeg.failed(attempt, reason, neverSent);
+    /** A leg that did not get the transaction's answer; rate limits say so in the reason clients see. */
+    private static BroadcastLeg failed(Attempt attempt, Outcome outcome) {
+        attempt.record(outcome);
+        String reason = outcome instanceof Outcome.RateLimited ? "rate-limited (" + outcome.reason() + ")"
+                : outcome.reason();
+        return BroadcastLeg.failed(attempt, reason, outcome.neverSent());
     }
 
     /** The answer to our request (id 1), or a lone answer without a usable id. */

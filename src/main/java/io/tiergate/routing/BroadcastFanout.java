@@ -4,7 +4,7 @@ import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.JsonRpcError;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.metrics.BroadcastMetrics;
-import io.tiergate.metrics.ProviderMetrics.BroadcastAnswer;
+import io.tiergate.provider.ProviderMeters.BroadcastAnswer;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
@@ -41,7 +41,7 @@ final class BroadcastFanout {
 
     void skipped(Provider provider, Availability why) {
         notes.put(provider, why.reason());
-        provider.recordSkip(why);
+        provider.meters().skipped(why);
     }
 
     void expect(int legs) {
@@ -63,9 +63,7 @@ final class BroadcastFanout {
         boolean fallback = false;
         synchronized (this) {
             ended.add(leg);
-            if (leg.provider().metrics() != null) {
-                leg.provider().metrics().broadcastAnswer(leg.kind());
-            }
+            leg.provider().meters().broadcastAnswer(leg.kind());
             log.debug("Broadcast of {} on network {}: {} ({} tier) {} after {} ms", hash, network.name(),
                     leg.provider().name(), leg.provider().tier(), leg.reason(), leg.nanos() / 1_000_000);
             if (leg.kind() == BroadcastAnswer.ACCEPTED && !decided) {

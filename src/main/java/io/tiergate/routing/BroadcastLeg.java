@@ -1,7 +1,7 @@
 package io.tiergate.routing;
 
 import io.tiergate.jsonrpc.UpstreamAnswer;
-import io.tiergate.metrics.ProviderMetrics.BroadcastAnswer;
+import io.tiergate.provider.ProviderMeters.BroadcastAnswer;
 import io.tiergate.provider.Provider;
 
 /** One provider's part of a broadcast. */

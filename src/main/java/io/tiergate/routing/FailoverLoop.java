@@ -5,14 +5,12 @@ import io.tiergate.jsonrpc.MalformedResponseException;
 import io.tiergate.jsonrpc.ResponseParser;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.metrics.RequestMetrics;
-import io.tiergate.metrics.UpstreamOutcome;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
-import io.tiergate.routing.RoutingContext.Verdict;
 import io.tiergate.selection.Choice;
 import io.tiergate.selection.Selector;
-import io.tiergate.upstream.ResponseTooLargeException;
-import io.tiergate.upstream.TransportFailure;
+import io.tiergate.upstream.AnswerClassifier;
+import io.tiergate.upstream.Outcome;
 import io.tiergate.upstream.UpstreamResponse;
 import java.time.Duration;
 import java.util.List;
@@ -87,14 +85,8 @@ final class FailoverLoop {
         return provider.client().post(context.upstreamBody(), Duration.ofNanos(Math.min(providerTimeout, remainingNanos)))
                 .doOnCancel(attempt::abandon)
                 .doOnNext(response -> onResponse(context, attempt, response))
-                .onErrorResume(ResponseTooLargeException.class, tooLarge -> {
-                    // The request's answer is too large, not the provider faulty: no breaker charge, no failover.
-                    attempt.abandon(UpstreamOutcome.TOO_LARGE);
-                    context.tooLarge(attempt.provider(), maxResponseSizeText);
-                    return Mono.empty();
-                })
                 .onErrorResume(error -> {
-                    onTransportFailure(context, attempt, TransportFailure.of(error), cutByDeadline);
+                    onError(context, attempt, AnswerClassifier.ofError(error, maxResponseSizeText), cutByDeadline);
                     return Mono.empty();
                 })
                 .then(Mono.defer(() -> next(context)));
@@ -102,72 +94,53 @@ final class FailoverLoop {
 
     private void onResponse(RoutingContext context, Attempt attempt, UpstreamResponse response) {
         attempt.end();
-        Provider provider = attempt.provider();
-        int status = response.status();
-        if (status == 429) {
-            rateLimited(context, attempt, "HTTP 429", response.retryAfter());
-            return;
-        }
-        if (status >= 500) {
-            fault(context, attempt, "HTTP " + status, false, UpstreamOutcome.FAULT);
-            return;
-        }
-        if (status == 401 || status == 403 || status == 407) {
-            // Refused credentials are the provider's configuration, never the request's answer.
-            fault(context, attempt, "HTTP " + status + " (check its API key or headers)", true, UpstreamOutcome.FAULT);
-            return;
-        }
-        List<UpstreamAnswer> answers = List.of();
-        // When only notifications were sent, the provider took them and owes no body.
-        if (context.awaitsAnswers() || !response.isSuccessStatus()) {
+        Outcome outcome = AnswerClassifier.ofStatus(response);
+        if (outcome == null) {
+            List<UpstreamAnswer> answers = List.of();
             try {
-                answers = parser.parseAnswerTo(response.body(), context.isBatch());
+                // When only notifications were sent, the provider took them and owes no body.
+                if (context.awaitsAnswers() || !response.isSuccessStatus()) {
+                    answers = parser.parseAnswerTo(response.body(), context.isBatch());
+                }
+                outcome = context.apply(attempt.provider(), answers).outcome(response);
             } catch (MalformedResponseException e) {
-                fault(context, attempt,
-                        response.isSuccessStatus() ? "malformed answer: " + e.getMessage() : "HTTP " + status, false,
-                        UpstreamOutcome.FAULT);
-                return;
+                outcome = AnswerClassifier.ofUnreadable(response, e);
             }
         }
-        Verdict verdict = context.apply(provider, answers);
-        if (verdict.rateLimitReason() != null) {
-            rateLimited(context, attempt, verdict.rateLimitReason(), response.retryAfter());
-        } else if (verdict.faultReason() != null) {
-            fault(context, attempt, verdict.faultReason(), false, UpstreamOutcome.FAULT);
-        } else {
-            attempt.succeeded(verdict.hadErrorAnswer() ? UpstreamOutcome.ERROR : UpstreamOutcome.SUCCESS);
-            if (verdict.noteReason() != null) {
-                context.note(provider, verdict.noteReason());
-            }
-        }
+        settle(context, attempt, outcome);
     }
 
-    private void onTransportFailure(RoutingContext context, Attempt attempt, TransportFailure failure,
-            boolean cutByDeadline) {
-        if (failure.timeout() && cutByDeadline) {
+    private void onError(RoutingContext context, Attempt attempt, Outcome outcome, boolean cutByDeadline) {
+        if (outcome instanceof Outcome.TooLarge) {
+            // The request's answer is too large, not the provider faulty: no breaker charge, no failover.
+            attempt.record(outcome);
+            context.tooLarge(attempt.provider(), outcome.reason());
+        } else if (outcome instanceof Outcome.Timeout && cutByDeadline) {
             // The request ran out of time, not the provider: its breaker is not charged.
-            attempt.abandon(UpstreamOutcome.TIMEOUT);
+            attempt.abandon(Outcome.Label.TIMEOUT);
             context.failed(attempt.provider(), "timeout (request deadline)", false);
             context.deadlinePassed();
+        } else {
+            settle(context, attempt, outcome);
+        }
+    }
+
+    /** Tells the provider what its call came to, and the request what it means for the requests still waiting. */
+    private static void settle(RoutingContext context, Attempt attempt, Outcome outcome) {
+        attempt.record(outcome);
+        Provider provider = attempt.provider();
+        if (outcome.served()) {
             return;
         }
-        fault(context, attempt, failure.reason(), failure.neverSent(),
-                failure.timeout() ? UpstreamOutcome.TIMEOUT : UpstreamOutcome.CONNECTION);
-    }
-
-    private static void fault(RoutingContext context, Attempt attempt, String reason, boolean neverSent,
-            UpstreamOutcome outcome) {
-        attempt.failed(reason, outcome);
-        context.failed(attempt.provider(), reason, neverSent);
-        log.debug("Provider {} ({} tier, network {}) failed: {}; failing over", attempt.provider().name(),
-                attempt.provider().tier(), attempt.provider().definition().network(), reason);
-    }
-
-    private static void rateLimited(RoutingContext context, Attempt attempt, String reason, Duration retryAfter) {
-        Duration rest = attempt.rateLimited(retryAfter);
-        Provider provider = attempt.provider();
-        context.failed(provider, "rate-limited (" + reason + ")", true);
-        log.info("Provider {} ({} tier, network {}) is rate-limited ({}){}", provider.name(), provider.tier(),
-                provider.definition().network(), reason, rest.isZero() ? "" : "; resting " + rest.toSeconds() + "s");
+        if (outcome instanceof Outcome.RateLimited limited) {
+            context.failed(provider, "rate-limited (" + limited.reason() + ")", true);
+            log.info("Provider {} ({} tier, network {}) is rate-limited ({}){}", provider.name(), provider.tier(),
+                    provider.definition().network(), limited.describe(),
+                    provider.backoff().isActive() ? "; resting " + provider.backoff().remaining().toSeconds() + "s" : "");
+            return;
+        }
+        context.failed(provider, outcome.reason(), outcome.neverSent());
+        log.debug("Provider {} ({} tier, network {}) failed: {}; failing over", provider.name(), provider.tier(),
+                provider.definition().network(), outcome.reason());
     }
 }

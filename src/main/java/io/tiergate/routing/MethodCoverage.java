@@ -1,5 +1,6 @@
 package io.tiergate.routing;
 
+import io.tiergate.upstream.AnswerClassifier;
 import io.tiergate.policy.ProviderMethods;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
@@ -39,7 +40,7 @@ record MethodCoverage(String network, String method, List<Provider> serving, Lis
 
     /** Why no provider serves the method: configuration, or providers that said they lack it. */
     String unservedMessage() {
-        String message = "method " + RoutingContext.shorten(method) + " is not served by any provider of network "
+        String message = "method " + AnswerClassifier.shorten(method) + " is not served by any provider of network "
                 + network;
         if (learned.isEmpty()) {
             return message + " (see the providers' methods.allow / methods.deny)";

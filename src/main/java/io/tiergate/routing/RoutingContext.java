@@ -11,7 +11,10 @@ import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.selection.SelectionContext;
+import io.tiergate.upstream.AnswerClassifier;
 import io.tiergate.upstream.ErrorClass;
+import io.tiergate.upstream.Outcome;
+import io.tiergate.upstream.UpstreamResponse;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,8 +29,6 @@ import java.util.function.Consumer;
  * A hedged read runs two contexts at once that share only the set of providers tried.
  */
 final class RoutingContext implements SelectionContext {
-
-    private static final int MAX_REASON = 120;
 
     private final Network network;
     private final List<JsonRequest> requests;
@@ -217,16 +218,14 @@ final class RoutingContext implements SelectionContext {
         }
         if (!methodSkips.contains(provider)) {
             methodSkips.add(provider);
-            if (provider.metrics() != null) {
-                provider.metrics().methodSkipped(refusal);
-            }
+            provider.meters().methodSkipped(refusal);
         }
     }
 
     @Override
     public void skipped(Provider provider, Availability why) {
         note(provider, why.reason());
-        provider.recordSkip(why);
+        provider.meters().skipped(why);
     }
 
     /** The tier of the provider that failed last, once: the next attempt is a failover from it. */
@@ -319,12 +318,7 @@ final class RoutingContext implements SelectionContext {
         // a bad API key, a body it refused), so it is never handed to a client as the request's answer.
         if (received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()) {
             UpstreamAnswer error = received.get(0);
-            String reason = errorReason(provider, error);
-            if (ErrorClass.of(error.errorCode(), error.errorMessage()) == ErrorClass.RATE_LIMITED) {
-                verdict.rateLimited(reason);
-            } else {
-                verdict.fault(reason);
-            }
+            verdict.providerError(error, errorReason(provider, error));
             return verdict;
         }
         UpstreamAnswer[] byPosition = new UpstreamAnswer[requests.size()];
@@ -333,11 +327,11 @@ final class RoutingContext implements SelectionContext {
             if (a.id() < 1 || i >= byPosition.length || !sent[i] || settled[i] || requests.get(i).isNotification()) {
                 // An answer to something not asked: the provider (or a proxy before it) mixed answers up, so none
                 // of this body is trusted, not even the answers that look right.
-                verdict.fault(batch ? "answer for a request not sent (id " + a.id() + ")" : "answer with another id");
+                verdict.mismatched(batch ? "answer for a request not sent (id " + a.id() + ")" : "answer with another id");
                 return verdict;
             }
             if (byPosition[i] != null) {
-                verdict.fault("two answers for one request (id " + a.id() + ")");
+                verdict.mismatched("two answers for one request (id " + a.id() + ")");
                 return verdict;
             }
             byPosition[i] = a;
@@ -367,7 +361,7 @@ final class RoutingContext implements SelectionContext {
             }
         }
         if (missing > 0) {
-            verdict.fault(batch ? "answer missing for " + missing + " request(s)" : "answer with another id");
+            verdict.mismatched(batch ? "answer missing for " + missing + " request(s)" : "answer with another id");
         }
         return verdict;
     }
@@ -381,7 +375,7 @@ final class RoutingContext implements SelectionContext {
             }
             return;
         }
-        ErrorClass kind = ErrorClass.of(answer.errorCode(), answer.errorMessage());
+        ErrorClass kind = AnswerClassifier.classify(answer);
         boolean write = WriteMethods.isWrite(requests.get(i).method());
         boolean passedOn = kind == ErrorClass.DETERMINISTIC || kind == ErrorClass.METHOD_NOT_FOUND
                 || kind == ErrorClass.PROVIDER_FAULT && write;
@@ -392,7 +386,7 @@ final class RoutingContext implements SelectionContext {
             if (write) {
                 settle(i, null, maybeSent(provider, reason));
             } else {
-                verdict.fault(reason);
+                verdict.fault(Outcome.Fault.REVEALS_SECRET, reason);
             }
             return;
         }
@@ -408,14 +402,14 @@ final class RoutingContext implements SelectionContext {
                 provider.methods().methodNotFound(requests.get(i).method());
                 verdict.note("method not found");
             }
-            case RATE_LIMITED -> verdict.rateLimited(errorReason(provider, answer));
+            case RATE_LIMITED -> verdict.providerError(answer, errorReason(provider, answer));
             case PROVIDER_FAULT -> {
                 if (write) {
                     // The provider answered the transaction itself: its word is final.
                     settle(i, answer, null);
                     answeredBy = provider;
                 } else {
-                    verdict.fault(errorReason(provider, answer));
+                    verdict.fault(Outcome.Fault.ERROR_ANSWER, errorReason(provider, answer));
                 }
             }
         }
@@ -453,12 +447,11 @@ final class RoutingContext implements SelectionContext {
     }
 
     /** The provider's answer outgrew max-response-size: every pending request gets that error, once. */
-    void tooLarge(Provider provider, String limit) {
+    void tooLarge(Provider provider, String message) {
         note(provider, "response larger than max-response-size");
         for (int i = 0; i < requests.size(); i++) {
             if (sent[i] && !settled[i]) {
-                settle(i, null, new GatewayError(JsonRpcError.RESPONSE_TOO_LARGE,
-                        "answer larger than tiergate.max-response-size (" + limit + ")", summary(), 502));
+                settle(i, null, new GatewayError(JsonRpcError.RESPONSE_TOO_LARGE, message, summary(), 502));
             }
         }
     }
@@ -572,7 +565,7 @@ final class RoutingContext implements SelectionContext {
 
     /** "error <code>: <message>" for reasons clients, logs and health see: shortened, the provider's secrets masked. */
     static String errorReason(Provider provider, UpstreamAnswer error) {
-        return "error " + error.errorCode() + ": " + shorten(provider.secrets().scrub(error.errorMessage()));
+        return AnswerClassifier.errorReason(error, provider.secrets()::scrub);
     }
 
     /** True when an error answer's message or raw error object (data included) shows the provider's credentials. */
@@ -584,17 +577,12 @@ final class RoutingContext implements SelectionContext {
                 || answer.error() != null && provider.secrets().revealedIn(answer.error().toString().replace("\\/", "/"));
     }
 
-    static String shorten(String text) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() > MAX_REASON ? text.substring(0, MAX_REASON) + "..." : text;
-    }
-
-    /** What one answer says about the provider that gave it. */
+    /** What one answer says about the provider that gave it, until it is an {@link Outcome}. */
     static final class Verdict {
-        private String rateLimit;
-        private String fault;
+        private UpstreamAnswer limitedBy;
+        private String limitReason;
+        private Outcome.Fault fault;
+        private String faultReason;
         private String note;
         private boolean answeredWithError;
 
@@ -603,17 +591,24 @@ final class RoutingContext implements SelectionContext {
             answeredWithError = true;
         }
 
-        boolean hadErrorAnswer() {
-            return answeredWithError;
+        /** An error about the provider itself: a rate limit or a fault, as the classifier says. */
+        void providerError(UpstreamAnswer error, String reason) {
+            if (AnswerClassifier.classify(error) == ErrorClass.RATE_LIMITED) {
+                limitedBy = error;
+                limitReason = reason;
+            } else {
+                fault(Outcome.Fault.ERROR_ANSWER, reason);
+            }
         }
 
-        void rateLimited(String reason) {
-            rateLimit = reason;
+        void mismatched(String reason) {
+            fault(Outcome.Fault.MISMATCHED_ANSWER, reason);
         }
 
-        void fault(String reason) {
+        void fault(Outcome.Fault kind, String reason) {
             if (fault == null) {
-                fault = reason;
+                fault = kind;
+                faultReason = reason;
             }
         }
 
@@ -621,16 +616,19 @@ final class RoutingContext implements SelectionContext {
             note = reason;
         }
 
-        String rateLimitReason() {
-            return rateLimit;
-        }
-
-        String faultReason() {
-            return fault;
-        }
-
         String noteReason() {
             return note;
+        }
+
+        /** The call's outcome: a rate limit outweighs a fault, which outweighs the answers given. */
+        Outcome outcome(UpstreamResponse response) {
+            if (limitedBy != null) {
+                return AnswerClassifier.ofProviderError(limitedBy, limitReason, response);
+            }
+            if (fault != null) {
+                return new Outcome.ProviderFault(fault, faultReason, false);
+            }
+            return answeredWithError ? new Outcome.ClientError("answered with an error") : Outcome.Answered.INSTANCE;
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.tiergate.selection;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
@@ -47,7 +46,7 @@ public final class Selector {
                     anyFallback = true;
                     continue;
                 }
-                if (trial == null && p.breaker().getState() == CircuitBreaker.State.HALF_OPEN) {
+                if (trial == null && p.trialDue()) {
                     trial = p;
                 }
                 if (candidates == null) {

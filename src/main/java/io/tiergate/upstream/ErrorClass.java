@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a JSON-RPC error from a provider means for routing: a deterministic answer to hand back,
+ * What a JSON-RPC error from a provider means for routing (read only through {@link AnswerClassifier}): a deterministic answer to hand back,
  * or a sign that this provider (not the request) is in trouble.
  */
 public enum ErrorClass {
@@ -33,7 +33,7 @@ public enum ErrorClass {
             "internal error", "timeout", "timed out", "unavailable", "try again", "pruned", "state is not available",
             "historical state", "overloaded", "busy");
 
-    public static ErrorClass of(int code, String message) {
+    static ErrorClass of(int code, String message) {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         // The code decides first where it is unambiguous: a revert reason or an invalid-params text may
         // say anything ("method not found", "exceeded") and must not be read as the provider's trouble.

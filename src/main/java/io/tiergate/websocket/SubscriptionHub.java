@@ -5,7 +5,9 @@ import io.tiergate.jsonrpc.RawJson;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
+import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.Provider;
+import io.tiergate.provider.RegistryEvent;
 import io.tiergate.provider.Tier;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.routing.RouteOptions;
@@ -55,19 +57,29 @@ public final class SubscriptionHub implements AutoCloseable {
     private final Map<Provider, Long> socketFailures = new ConcurrentHashMap<>();
     private final Disposable healthChecks;
 
-    SubscriptionHub(RequestRouter router, Selector selector, Clock clock, WebSocketProperties properties,
-            WebSocketMetrics metrics) {
+    SubscriptionHub(NetworkRegistry registry, RequestRouter router, Selector selector, Clock clock,
+            WebSocketProperties properties, WebSocketMetrics metrics) {
         this.router = router;
         this.selector = selector;
         this.clock = clock;
         this.properties = properties;
         this.metrics = metrics;
+        registry.subscribe(event -> {
+            if (event instanceof RegistryEvent.ProviderRemoved removed) {
+                socketFailures.remove(removed.provider());
+            }
+        });
         this.healthChecks = Flux.interval(HEALTH_CHECK)
                 .subscribe(i -> active().forEach(UpstreamSubscription::checkProvider));
     }
 
     /** A client's subscription id, and when its upstream subscription is live (notifications flow from then on). */
     record Subscribed(String id, Mono<Void> live) {
+    }
+
+    /** Providers whose socket failure is remembered (for provider-cooldown); a removed one is forgotten. */
+    int rememberedFailures() {
+        return socketFailures.size();
     }
 
     /** True when some provider of the network has a ws-url, so subscriptions can be served at all. */

@@ -25,9 +25,9 @@ public class WebSocketConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SubscriptionHub subscriptionHub(RequestRouter router, Selector selector, Clock clock,
+    SubscriptionHub subscriptionHub(NetworkRegistry registry, RequestRouter router, Selector selector, Clock clock,
             WebSocketProperties properties, WebSocketMetrics metrics) {
-        return new SubscriptionHub(router, selector, clock, properties, metrics);
+        return new SubscriptionHub(registry, router, selector, clock, properties, metrics);
     }
 
     @Bean

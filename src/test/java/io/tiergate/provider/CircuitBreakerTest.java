@@ -95,7 +95,9 @@ class CircuitBreakerTest {
 
         clock.advance(Duration.ofSeconds(1).plusMillis(1));
         assertThat(p.availability()).isEqualTo(Availability.USABLE);
-        assertThat(p.breaker().getState()).isEqualTo(State.HALF_OPEN);
+        assertThat(p.breaker().getState()).as("reading availability moves nothing").isEqualTo(State.OPEN);
+        assertThat(p.tryAcquirePermission()).isTrue();
+        assertThat(p.breaker().getState()).as("the trial call's permit does").isEqualTo(State.HALF_OPEN);
     }
 
     @Test
@@ -123,7 +125,7 @@ class CircuitBreakerTest {
         assertThat(p.breaker().getState()).isEqualTo(State.CLOSED);
         for (int i = 0; i < 5; i++) {
             assertThat(p.tryAcquirePermission()).isTrue();
-            p.onSuccess(1, true);
+            p.record(io.tiergate.upstream.Outcome.Answered.INSTANCE, 1, true);
         }
     }
 

@@ -8,6 +8,7 @@ import io.tiergate.policy.MethodPolicy;
 import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
+import io.tiergate.upstream.Outcome;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class ProviderFixtures implements AutoCloseable {
     private final NetworkDefinition network;
     private final ProviderFactory factory;
     private final List<Provider> created = new ArrayList<>();
+    private final List<ProviderStateChange> changes = new ArrayList<>();
 
     public ProviderFixtures(MutableClock clock) {
         this(clock, new CircuitBreakerProperties(true, 3, Duration.ofSeconds(60)),
@@ -39,6 +41,11 @@ public final class ProviderFixtures implements AutoCloseable {
                 breaker, backoff, List.of(), List.of(), List.of(), RequestPaths.DEFAULTS);
         this.factory = new ProviderFactory(clock, CircuitBreakerRegistry.ofDefaults(), MAX_RESPONSE_BYTES, false,
                 FleetLimits.local(clock));
+    }
+
+    /** Every state change of the providers made here, in order. */
+    public List<ProviderStateChange> changes() {
+        return changes;
     }
 
     public MutableClock clock() {
@@ -62,7 +69,7 @@ public final class ProviderFixtures implements AutoCloseable {
         URI url = URI.create("http://127.0.0.1:1/");
         ProviderDefinition definition = new ProviderDefinition(name, NETWORK, tier, url, url.toString(), null, weight,
                 Duration.ofSeconds(5), 3, Duration.ofSeconds(30), Map.of(), quota, methods);
-        Provider provider = factory.create(network, definition);
+        Provider provider = factory.create(network, definition, changes::add);
         created.add(provider);
         return provider;
     }
@@ -90,7 +97,7 @@ public final class ProviderFixtures implements AutoCloseable {
         if (!p.tryAcquirePermission()) {
             throw new IllegalStateException(p.name() + ": breaker refused the call");
         }
-        p.onFailure(1_000_000, "test failure", true);
+        p.record(new Outcome.Unreachable("test failure", false), 1_000_000, true);
     }
 
     /** A call that held a breaker permit and succeeded. */
@@ -98,7 +105,7 @@ public final class ProviderFixtures implements AutoCloseable {
         if (!p.tryAcquirePermission()) {
             throw new IllegalStateException(p.name() + ": breaker refused the call");
         }
-        p.onSuccess(1_000_000, true);
+        p.record(Outcome.Answered.INSTANCE, 1_000_000, true);
     }
 
     /** A call that held a breaker permit and was rate-limited (no Retry-After). */
@@ -110,7 +117,8 @@ public final class ProviderFixtures implements AutoCloseable {
         if (!p.tryAcquirePermission()) {
             throw new IllegalStateException(p.name() + ": breaker refused the call");
         }
-        return p.onRateLimited(retryAfter, true);
+        p.record(new Outcome.RateLimited(retryAfter, "HTTP 429"), 1_000_000, true);
+        return p.backoff().remaining();
     }
 
     @Override

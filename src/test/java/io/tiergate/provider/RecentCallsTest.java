@@ -1,4 +1,4 @@
-package io.tiergate.health;
+package io.tiergate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

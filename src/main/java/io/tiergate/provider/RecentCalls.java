@@ -1,4 +1,4 @@
-package io.tiergate.health;
+package io.tiergate.provider;
 
 import java.time.Clock;
 import java.util.Arrays;
@@ -8,12 +8,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Calls and failures of one provider over the last minute, in one-second slots: the "requests per
  * minute" and "error rate" operators read in the admin API. Slots are reused as the clock moves on.
- * Also the latencies of its last {@value #LATENCY_SAMPLES} answered calls, for latency quantiles (hedging).
+ * Also the latencies of its last {@value #LATENCY_SAMPLES} answered calls, for latency quantiles (hedging), and
+ * their moving average (the admin view's latencyMs): the one record of a provider's latency, beside its Timer.
  */
 public final class RecentCalls {
 
     private static final int SLOTS = 60;
     static final int LATENCY_SAMPLES = 256;
+    /** Weight of the newest sample in the latency average. */
+    private static final double LATENCY_ALPHA = 0.2;
 
     private final Clock clock;
     private final AtomicLongArray second = new AtomicLongArray(SLOTS);
@@ -21,6 +24,7 @@ public final class RecentCalls {
     private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
     private final AtomicLongArray latencies = new AtomicLongArray(LATENCY_SAMPLES);
     private final AtomicLong latencyCount = new AtomicLong();
+    private volatile double latencyMillis = -1;
 
     public RecentCalls(Clock clock) {
         this.clock = clock;
@@ -31,7 +35,20 @@ public final class RecentCalls {
         if (!failed) {
             latencies.set((int) (latencyCount.getAndIncrement() % LATENCY_SAMPLES), nanos);
         }
+        latency(nanos);
         record(failed);
+    }
+
+    /** A probe's round trip: it moves the latency average, but is no call of a client's. */
+    public void latency(long nanos) {
+        double millis = nanos / 1_000_000.0;
+        double previous = latencyMillis;
+        latencyMillis = previous < 0 ? millis : previous + LATENCY_ALPHA * (millis - previous);
+    }
+
+    /** Moving average of recent call latencies in milliseconds; -1 before the first call. */
+    public double latencyMillis() {
+        return latencyMillis;
     }
 
     /**

@@ -1,11 +1,11 @@
-package io.tiergate.health;
+package io.tiergate.provider;
 
-import static io.tiergate.health.HealthState.DOWN;
-import static io.tiergate.health.HealthState.LAGGING;
-import static io.tiergate.health.HealthState.MISCONFIGURED;
-import static io.tiergate.health.HealthState.SYNCING;
-import static io.tiergate.health.HealthState.UNKNOWN;
-import static io.tiergate.health.HealthState.UP;
+import static io.tiergate.provider.HealthState.DOWN;
+import static io.tiergate.provider.HealthState.LAGGING;
+import static io.tiergate.provider.HealthState.MISCONFIGURED;
+import static io.tiergate.provider.HealthState.SYNCING;
+import static io.tiergate.provider.HealthState.UNKNOWN;
+import static io.tiergate.provider.HealthState.UP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tiergate.provider.Provider;
@@ -40,15 +40,12 @@ class HeadTrackerTest {
 
     /** A probe answered with {@code head}, as the prober reports it. */
     private void probed(Provider p, long head) {
-        p.health().probeSucceeded(head, false, true, null);
+        p.probeAnswered(head, false, true, null, 1_000_000);
         heads.refresh();
     }
 
     private static void down(Provider p) {
-        for (int i = 0; i < 3; i++) {
-            p.health().failed("connection refused", true);
-        }
-        p.health().breakerOpened("circuit breaker opened");
+        p.breaker().transitionToOpenState();
     }
 
     @Test
@@ -126,11 +123,11 @@ class HeadTrackerTest {
 
         assertThat(heads.bestHead()).isEqualTo(100);
         assertThat(heads.lag(up)).isZero();
-        assertThat(up.health().state()).isEqualTo(UP);
-        assertThat(unknown.health().state()).isEqualTo(UNKNOWN);
-        assertThat(down.health().state()).isEqualTo(DOWN);
-        assertThat(syncing.health().state()).isEqualTo(SYNCING);
-        assertThat(misconfigured.health().state()).isEqualTo(MISCONFIGURED);
+        assertThat(up.state()).isEqualTo(UP);
+        assertThat(unknown.state()).isEqualTo(UNKNOWN);
+        assertThat(down.state()).isEqualTo(DOWN);
+        assertThat(syncing.state()).isEqualTo(SYNCING);
+        assertThat(misconfigured.state()).isEqualTo(MISCONFIGURED);
     }
 
     @Test
@@ -143,8 +140,8 @@ class HeadTrackerTest {
         cold.health().observeHead(10);
         probed(a, 100);
 
-        assertThat(cold.health().state()).isEqualTo(UNKNOWN);
-        assertThat(down.health().state()).isEqualTo(DOWN);
+        assertThat(cold.state()).isEqualTo(UNKNOWN);
+        assertThat(down.state()).isEqualTo(DOWN);
     }
 
     @Test

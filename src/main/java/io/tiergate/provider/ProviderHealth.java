@@ -1,45 +1,40 @@
-package io.tiergate.health;
+package io.tiergate.provider;
 
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
- * The live health of one provider: state, head block, last error and recent latency, written by
- * probes and by request outcomes. Transitions are reported to a listener (logging, breaker sync).
+ * What probes and calls have shown of one provider: the probed state (UNKNOWN, UP, LAGGING, SYNCING,
+ * MISCONFIGURED), head block, last error and failures in a row. Written only through {@link Provider#record}
+ * and the provider's probe and head reports; whether it is DOWN or RATE_LIMITED is read from its breaker and
+ * backoff ({@link Provider#state()}), so there is one truth for each.
  */
 public final class ProviderHealth {
-
-    /** Weight of the newest sample in the latency average. */
-    private static final double LATENCY_ALPHA = 0.2;
 
     private final int maxFailures;
     private final Clock clock;
     private final AtomicInteger failures = new AtomicInteger();
     private volatile HealthState state = HealthState.UNKNOWN;
+    private volatile String reason = "not probed yet";
     private volatile long head = -1;
     private volatile long headMillis;
     private volatile String lastError;
     private volatile long lastErrorMillis;
-    private volatile double latencyMillis = -1;
     private volatile boolean chainVerified;
-    private volatile Consumer<Transition> listener = t -> { };
-
-    /** A change of state, with the evidence for it. */
-    public record Transition(HealthState from, HealthState to, String reason) {
-    }
 
     public ProviderHealth(int maxFailures, Clock clock) {
         this.maxFailures = maxFailures;
         this.clock = clock;
     }
 
-    public void onTransition(Consumer<Transition> listener) {
-        this.listener = listener;
-    }
-
+    /** The probed state: DOWN only when the provider has no circuit breaker to say so. */
     public HealthState state() {
         return state;
+    }
+
+    /** Why the probed state is what it is. */
+    public String reason() {
+        return reason;
     }
 
     /** Last known head block, -1 when unknown. */
@@ -59,11 +54,6 @@ public final class ProviderHealth {
         return lastErrorMillis;
     }
 
-    /** Moving average of recent call latencies in milliseconds; -1 before the first call. */
-    public double latencyMillis() {
-        return latencyMillis;
-    }
-
     public boolean chainVerified() {
         return chainVerified;
     }
@@ -72,21 +62,19 @@ public final class ProviderHealth {
         return failures.get();
     }
 
-    public void observeHead(long block) {
+    public int maxFailures() {
+        return maxFailures;
+    }
+
+    void observeHead(long block) {
         if (block > head) {
             head = block;
         }
         headMillis = clock.millis();
     }
 
-    public void observeLatency(long nanos) {
-        double millis = nanos / 1_000_000.0;
-        double previous = latencyMillis;
-        latencyMillis = previous < 0 ? millis : previous + LATENCY_ALPHA * (millis - previous);
-    }
-
     /** A probe answered: head, syncing flag, and whether the chain id matched (null: not asked). */
-    public void probeSucceeded(long block, boolean syncing, Boolean chainMatches, String chainProblem) {
+    void probeSucceeded(long block, boolean syncing, Boolean chainMatches, String chainProblem) {
         failures.set(0);
         head = block;
         headMillis = clock.millis();
@@ -106,41 +94,43 @@ public final class ProviderHealth {
         moveTo(syncing ? HealthState.SYNCING : HealthState.UP, syncing ? "node reports it is syncing" : "probe answered");
     }
 
-    /** A probe or a request failed; {@code max-failures} of them in a row make the provider DOWN. */
-    public void failed(String reason, boolean mayMarkDown) {
-        lastError = reason;
+    /** Something went wrong; true when this makes {@code max-failures} in a row. */
+    boolean failed(String why) {
+        lastError = why;
         lastErrorMillis = clock.millis();
-        if (failures.incrementAndGet() >= maxFailures && mayMarkDown && state != HealthState.MISCONFIGURED) {
-            moveTo(HealthState.DOWN, maxFailures + " failures in a row, last: " + reason);
-        }
+        return failures.incrementAndGet() >= maxFailures;
     }
 
-    /** A request succeeded: evidence the provider is reachable again. */
-    public void requestSucceeded() {
+    /** A rate limit: shown as the last error, but no failure in a row (the provider is protecting itself). */
+    void limited(String why) {
+        lastError = why;
+        lastErrorMillis = clock.millis();
+    }
+
+    /** A call was served: failures in a row start again, and a provider marked DOWN without a breaker is back. */
+    void served() {
         if (failures.get() != 0) {
             failures.set(0);
         }
         if (state == HealthState.DOWN) {
-            moveTo(HealthState.UP, "a request succeeded");
+            moveTo(HealthState.UP, "a call was served");
         }
     }
 
-    /** Its circuit breaker opened or closed: health follows so the two never disagree. */
-    public void breakerOpened(String reason) {
+    /** Failures in a row forgotten (its breaker closed). */
+    void clearFailures() {
+        failures.set(0);
+    }
+
+    /** Only for a provider without a circuit breaker: nothing else would keep it out of selection. */
+    void markDown(String why) {
         if (state != HealthState.MISCONFIGURED) {
-            moveTo(HealthState.DOWN, reason);
-        }
-    }
-
-    public void breakerClosed() {
-        if (state == HealthState.DOWN) {
-            failures.set(0);
-            moveTo(HealthState.UP, "circuit breaker closed");
+            moveTo(HealthState.DOWN, why);
         }
     }
 
     /** Lag against the network's best head decides between UP and LAGGING; other states stand. */
-    public void lag(long blocks, int maxLag) {
+    void lag(long blocks, int maxLag) {
         HealthState current = state;
         if (current == HealthState.UP && blocks > maxLag) {
             moveTo(HealthState.LAGGING, blocks + " blocks behind the best head (max-lag-blocks " + maxLag + ")");
@@ -150,17 +140,16 @@ public final class ProviderHealth {
     }
 
     /** Back to a clean slate, as after an operator's reinstate: unknown until the next probe. */
-    public void reset() {
+    void reset() {
         failures.set(0);
         lastError = null;
         moveTo(HealthState.UNKNOWN, "reinstated");
     }
 
-    private synchronized void moveTo(HealthState next, String reason) {
-        HealthState previous = state;
-        if (previous != next) {
+    private synchronized void moveTo(HealthState next, String why) {
+        if (state != next) {
             state = next;
-            listener.accept(new Transition(previous, next, reason));
+            reason = why;
         }
     }
 }

@@ -1,6 +1,5 @@
-package io.tiergate.health;
+package io.tiergate.provider;
 
-import io.tiergate.provider.Provider;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -37,7 +36,7 @@ public final class HeadTracker {
     /** A provider reported a head (probe or eth_blockNumber answer): re-rank every provider's lag. */
     public void observe(Provider provider, long head) {
         boolean moved = head != provider.health().head();
-        provider.health().observeHead(head);
+        provider.observeHead(head);
         if (moved) {
             refresh();
         }
@@ -58,12 +57,13 @@ public final class HeadTracker {
         for (Provider p : all) {
             if (ranked(p) && p.health().head() >= 0 && best >= 0) {
                 p.health().lag(best - p.health().head(), maxLagBlocks);
+                p.publishState();
             }
         }
     }
 
     private static boolean ranked(Provider p) {
         HealthState state = p.health().state();
-        return state == HealthState.UP || state == HealthState.LAGGING;
+        return (state == HealthState.UP || state == HealthState.LAGGING) && !p.breakerDown();
     }
 }
