@@ -1,23 +1,20 @@
 package io.tiergate.config;
 
+import static io.tiergate.config.PropertyChecks.atLeastOne;
+import static io.tiergate.config.PropertyChecks.list;
+import static io.tiergate.config.PropertyChecks.positive;
+
 import io.tiergate.config.NetworkProperties.BroadcastProperties;
 import io.tiergate.config.NetworkProperties.CacheProperties;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.HedgeProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
-import io.tiergate.config.ProviderProperties.MethodsProperties;
-import io.tiergate.config.ProviderProperties.QuotaProperties;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
-import io.tiergate.provider.Quota;
 import io.tiergate.provider.TierDefinition;
-import io.tiergate.provider.UrlRedactor;
 import io.tiergate.routing.BroadcastMode;
 import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import lombok.extern.slf4j.Slf4j;
 
 /**
@@ -37,8 +32,6 @@ import lombok.extern.slf4j.Slf4j;
 public final class NetworkDefinitions {
 
     public static final int MAX_WEIGHT = 1000;
-    private static final String API_KEY_TOKEN = "{api-key}";
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)");
 
     private NetworkDefinitions() {
     }
@@ -121,8 +114,8 @@ public final class NetworkDefinitions {
                 continue;
             }
             List<ProviderDefinition> providers = new ArrayList<>();
-            for (ProviderSource source : providersOf(tier, tierKey)) {
-                ProviderDefinition provider = provider(name, n, tier.name(), source, rawValues);
+            for (ProviderSource source : ProviderSource.of(tier, tierKey)) {
+                ProviderDefinition provider = ProviderDefinitions.resolve(name, n, tier.name(), source, rawValues);
                 if (provider == null) {
                     leftOut.add(source.properties().name().trim());
                     continue;
@@ -209,156 +202,11 @@ public final class NetworkDefinitions {
      */
     public static ProviderDefinition resolveAdded(String network, NetworkProperties n, String tier,
             ProviderProperties p) {
-        ProviderDefinition definition = provider(network, n, tier,
-                new ProviderSource(p, "name", "url", "weight", "provider"), key -> null);
+        ProviderDefinition definition = ProviderDefinitions.resolve(network, n, tier, ProviderSource.added(p),
+                key -> null);
         if (definition == null) {
             throw new InvalidConfigurationException("url", "must not be empty (with {api-key}, api-key too)");
         }
         return definition;
-    }
-
-    /** A provider's properties and the keys a user wrote them under (endpoints have no keys of their own). */
-    private record ProviderSource(ProviderProperties properties, String nameKey, String urlKey, String weightKey,
-            String key) {
-    }
-
-    /** The tier's providers in order; {@code endpoints} replace them when set. */
-    private static List<ProviderSource> providersOf(TierProperties tier, String tierKey) {
-        List<ProviderSource> out = new ArrayList<>();
-        List<String> endpoints = list(tier.endpoints()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (!endpoints.isEmpty()) {
-            for (int i = 0; i < endpoints.size(); i++) {
-                String key = tierKey + ".endpoints[" + i + "]";
-                out.add(new ProviderSource(new ProviderProperties(tier.name() + "_" + (i + 1), endpoints.get(i), null,
-                        null, tier.endpointWeight(), null, null, null, null, null, null), key, key,
-                        tierKey + ".endpoint-weight", key));
-            }
-            return out;
-        }
-        List<ProviderProperties> providers = list(tier.providers());
-        for (int i = 0; i < providers.size(); i++) {
-            String key = tierKey + ".providers[" + i + "]";
-            out.add(new ProviderSource(providers.get(i), key + ".name", key + ".url", key + ".weight", key));
-        }
-        return out;
-    }
-
-    private static ProviderDefinition provider(String network, NetworkProperties n, String tier, ProviderSource source,
-            Function<String, String> rawValues) {
-        ProviderProperties p = source.properties();
-        String key = source.key();
-        if (p.name() == null || p.name().isBlank()) {
-            throw new InvalidConfigurationException(source.nameKey(), "every provider needs a name");
-        }
-        String apiKey = p.apiKey() == null ? "" : p.apiKey().trim();
-        String rawUrl = p.url() == null ? "" : p.url().trim();
-        if (rawUrl.isEmpty()) {
-            log.info("Network {}: provider '{}' left out: its url is empty{}", network, p.name(),
-                    hint(rawValues, source.urlKey()));
-            return null;
-        }
-        if (rawUrl.contains(API_KEY_TOKEN)) {
-            if (apiKey.isEmpty()) {
-                log.info("Network {}: provider '{}' left out: its url needs an api-key and none is set{}",
-                        network, p.name(), hint(rawValues, source.urlKey(), key + ".api-key"));
-                return null;
-            }
-            rawUrl = rawUrl.replace(API_KEY_TOKEN, apiKey);
-        }
-        URI url = url(source.urlKey(), rawUrl, "http", "https");
-        URI wsUrl = p.wsUrl() == null || p.wsUrl().isBlank() ? null
-                : url(key + ".ws-url", p.wsUrl().trim().replace(API_KEY_TOKEN, apiKey), "ws", "wss");
-        int weight = p.weight() == null ? 100 : p.weight();
-        if (weight < 0 || weight > MAX_WEIGHT) {
-            throw new InvalidConfigurationException(source.weightKey(),
-                    "must be between 0 and " + MAX_WEIGHT + " (was " + weight + ")");
-        }
-        Duration timeout = p.timeout() == null ? n.timeout() : p.timeout();
-        positive(key + ".timeout", timeout);
-        int maxFailures = p.maxFailures() == null ? n.maxFailures() : p.maxFailures();
-        atLeastOne(key + ".max-failures", maxFailures);
-        Duration interval = p.healthCheckInterval() == null ? n.healthCheckInterval() : p.healthCheckInterval();
-        positive(key + ".health-check-interval", interval);
-        return new ProviderDefinition(p.name().trim(), network, tier, url, UrlRedactor.redact(url, apiKey), wsUrl,
-                weight, timeout, maxFailures, interval, p.headers() == null ? Map.of() : Map.copyOf(p.headers()),
-                quota(key + ".rate-limit", p.rateLimit()), methods(key + ".methods", p.methods()));
-    }
-
-    private static MethodsProperties methods(String key, MethodsProperties methods) {
-        if (methods == null) {
-            return new MethodsProperties(List.of(), List.of());
-        }
-        return new MethodsProperties(globs(key + ".allow", methods.allow()), globs(key + ".deny", methods.deny()));
-    }
-
-    private static List<String> globs(String key, List<String> globs) {
-        List<String> out = new ArrayList<>();
-        List<String> given = list(globs);
-        for (int i = 0; i < given.size(); i++) {
-            String glob = given.get(i) == null ? "" : given.get(i).trim();
-            if (glob.isEmpty()) {
-                throw new InvalidConfigurationException(key + "[" + i + "]", "must not be empty (a method name or glob)");
-            }
-            out.add(glob);
-        }
-        return List.copyOf(out);
-    }
-
-    /** " (set A or B)" from the placeholders the keys were written with; empty when there are none. */
-    private static String hint(Function<String, String> rawValues, String... keys) {
-        List<String> variables = new ArrayList<>();
-        for (String key : keys) {
-            String raw = rawValues.apply(key);
-            if (raw != null) {
-                Matcher m = PLACEHOLDER.matcher(raw);
-                while (m.find()) {
-                    variables.add(m.group(1));
-                }
-            }
-        }
-        return variables.isEmpty() ? "" : " (set " + String.join(" or ", variables) + ")";
-    }
-
-    private static Quota.Spec quota(String key, QuotaProperties q) {
-        if (q == null || (q.requests() == null && q.period() == null)) {
-            return null;
-        }
-        if (q.requests() == null || q.requests() < 1) {
-            throw new InvalidConfigurationException(key + ".requests", "must be at least 1");
-        }
-        positive(key + ".period", q.period());
-        return new Quota.Spec(q.requests(), q.period());
-    }
-
-    private static URI url(String key, String value, String plainScheme, String tlsScheme) {
-        // The value may hold a key: the message says what is wrong, never the value itself.
-        String problem = "malformed URL (expected " + plainScheme + "://host[:port][/path] or " + tlsScheme + "://...)";
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase(plainScheme) || scheme.equalsIgnoreCase(tlsScheme))
-                    || UrlRedactor.host(uri).isEmpty()) {
-                throw new InvalidConfigurationException(key, problem);
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new InvalidConfigurationException(key, problem);
-        }
-    }
-
-    private static void positive(String key, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new InvalidConfigurationException(key, "must be a positive duration (e.g. 5s)");
-        }
-    }
-
-    private static void atLeastOne(String key, int value) {
-        if (value < 1) {
-            throw new InvalidConfigurationException(key, "must be at least 1 (was " + value + ")");
-        }
-    }
-
-    private static <T> List<T> list(List<T> value) {
-        return value == null ? List.of() : value;
     }
 }

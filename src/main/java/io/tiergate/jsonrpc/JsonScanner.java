@@ -1,9 +1,5 @@
 package io.tiergate.jsonrpc;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * A validating JSON scanner over bytes that finds where a value ends without producing tokens: the whole
  * grammar is checked (strings with their escapes and strict UTF-8, numbers, literals, commas and colons,
@@ -27,12 +23,6 @@ final class JsonScanner {
     /** Jackson's default maximum name length is 50,000 characters; a character is at least one byte. */
     private static final int MAX_NAME = 50_000;
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long SPACES = 0x2020202020202020L;
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
@@ -69,7 +59,7 @@ final class JsonScanner {
             }
             byte c = b[p];
             if (c == '"') {
-                p = string(b, p + 1, end);
+                p = JsonStrings.string(b, p + 1, end);
             } else if (c == '{' || c == '[') {
                 boolean object = c == '{';
                 if (depth + level + 1 > MAX_DEPTH) {
@@ -143,7 +133,7 @@ final class JsonScanner {
         if (p >= end || b[p] != '"') {
             throw REJECT;
         }
-        int after = string(b, p + 1, end);
+        int after = JsonStrings.string(b, p + 1, end);
         if (after - p - 2 > MAX_NAME) {
             throw REJECT;
         }
@@ -154,99 +144,9 @@ final class JsonScanner {
         return p + 1;
     }
 
-    /** From just after an opening quote: the index just past the closing quote. */
+    /** From just after an opening quote: the index just past the closing quote (see {@link JsonStrings}). */
     static int string(byte[] b, int p, int end) {
-        while (true) {
-            // Eight bytes at a time up to the first quote, backslash, control character or non-ASCII byte.
-            while (p + 8 <= end) {
-                long w = (long) LONGS.get(b, p);
-                long q = w ^ QUOTES;
-                long s = w ^ BACKSLASHES;
-                long special = ((q - ONES) & ~q | (s - ONES) & ~s | (w - SPACES) & ~w | w) & HIGHS;
-                if (special != 0) {
-                    p += Long.numberOfTrailingZeros(special) >>> 3;
-                    break;
-                }
-                p += 8;
-            }
-            if (p >= end) {
-                throw REJECT;
-            }
-            int c = b[p] & 0xff;
-            if (c == '"') {
-                return p + 1;
-            } else if (c == '\\') {
-                p = escape(b, p + 1, end);
-            } else if (c < 0x20) {
-                throw REJECT;
-            } else if (c >= 0x80) {
-                p = utf8(b, p, c, end);
-            } else {
-                p++;
-            }
-        }
-    }
-
-    private static int escape(byte[] b, int p, int end) {
-        if (p >= end) {
-            throw REJECT;
-        }
-        switch (b[p]) {
-            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-                return p + 1;
-            case 'u':
-                if (p + 5 > end) {
-                    throw REJECT;
-                }
-                for (int i = p + 1; i < p + 5; i++) {
-                    byte h = b[i];
-                    if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) {
-                        throw REJECT;
-                    }
-                }
-                return p + 5;
-            default:
-                throw REJECT;
-        }
-    }
-
-    /** One strictly well-formed UTF-8 sequence (Unicode table 3-7) starting with {@code lead} at p. */
-    private static int utf8(byte[] b, int p, int lead, int end) {
-        int n;
-        int min = 0x80;
-        int max = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            n = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            n = 2;
-            if (lead == 0xE0) {
-                min = 0xA0;
-            } else if (lead == 0xED) {
-                max = 0x9F;
-            }
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            n = 3;
-            if (lead == 0xF0) {
-                min = 0x90;
-            } else if (lead == 0xF4) {
-                max = 0x8F;
-            }
-        } else {
-            throw REJECT;
-        }
-        if (p + n >= end) {
-            throw REJECT;
-        }
-        int second = b[p + 1] & 0xff;
-        if (second < min || second > max) {
-            throw REJECT;
-        }
-        for (int i = p + 2; i <= p + n; i++) {
-            if ((b[i] & 0xC0) != 0x80) {
-                throw REJECT;
-            }
-        }
-        return p + n + 1;
+        return JsonStrings.string(b, p, end);
     }
 
     /** A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */

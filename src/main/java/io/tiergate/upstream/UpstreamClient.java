@@ -7,14 +7,11 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.tiergate.provider.ProviderDefinition;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -46,8 +43,8 @@ public final class UpstreamClient implements AutoCloseable {
         long connectTimeout = Math.min(provider.timeout().toMillis(), MAX_CONNECT_TIMEOUT.toMillis());
         // A parsed URI spares reactor-netty a regex parse of the URL on every request; a host java.net.URI
         // cannot read (a name with underscores) goes as a string, which reactor-netty parses itself.
-        URI url = URI.create(withoutUserInfo(provider.url()));
-        String basic = basicAuthorization(provider.url());
+        URI url = URI.create(UrlUserInfo.withoutUserInfo(provider.url()));
+        String basic = UrlUserInfo.basicAuthorization(provider.url());
         this.pools = new LoopLocalPools(
                 (i, count) -> ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name() + "-" + i)
                         .maxConnections(Math.max(1, MAX_CONNECTIONS / count))
@@ -76,38 +73,6 @@ public final class UpstreamClient implements AutoCloseable {
                     // Configured once: each configuring call on an HttpClient copies its configuration.
                     return url.getHost() != null ? http.post().uri(url) : http.post().uri(url.toString());
                 });
-    }
-
-    /**
-     * The URL to send to, without {@code user:password@}: reactor-netty would take the user info for part of
-     * the host name and look that name up in DNS, sending the password to the resolver in clear text (and
-     * never reaching the provider). The user info goes in an Authorization header instead.
-     */
-    static String withoutUserInfo(URI url) {
-        String authority = url.getRawAuthority();
-        if (authority == null || !authority.contains("@")) {
-            return url.toString();
-        }
-        StringBuilder out = new StringBuilder(url.getScheme()).append("://")
-                .append(authority.substring(authority.lastIndexOf('@') + 1));
-        if (url.getRawPath() != null) {
-            out.append(url.getRawPath());
-        }
-        if (url.getRawQuery() != null) {
-            out.append('?').append(url.getRawQuery());
-        }
-        return out.toString();
-    }
-
-    /** {@code Basic <base64(user:password)>} from the URL's user info (percent-decoded), or null without one. */
-    static String basicAuthorization(URI url) {
-        String authority = url.getRawAuthority();
-        if (authority == null || !authority.contains("@")) {
-            return null;
-        }
-        String userInfo = URLDecoder.decode(authority.substring(0, authority.lastIndexOf('@')).replace("+", "%2B"),
-                StandardCharsets.UTF_8);
-        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Posts one JSON-RPC body; errors with the transport failure, or times out after {@code timeout}. */

@@ -1,11 +1,14 @@
 package io.tiergate.websocket;
 
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.tiergate.provider.Provider;
+import io.tiergate.upstream.UrlUserInfo;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,10 +71,23 @@ final class UpstreamSocket {
 
     /** {@code stop}: the last client left; {@code abandon}: why to leave this provider (health, a recovered tier). */
     Mono<Void> run(Mono<Void> stop, Mono<Lost> abandon) {
+        URI wsUrl = provider.definition().wsUrl();
+        // As for HTTP calls: user info in the URL goes in the handshake's Authorization header, never on the wire
+        // or to DNS as part of a host name.
+        String basic = UrlUserInfo.basicAuthorization(wsUrl);
         HttpClient client = HttpClient.create()
-                .headers(h -> provider.definition().headers().forEach(h::set));
-        return client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(maxFrame).handlePing(true).build())
-                .uri(provider.definition().wsUrl())
+                .headers(h -> {
+                    if (basic != null) {
+                        h.set(HttpHeaderNames.AUTHORIZATION, basic);
+                    }
+                    // Configured headers win, an Authorization header included.
+                    provider.definition().headers().forEach(h::set);
+                });
+        // A host java.net.URI cannot read (a name with underscores) goes as a string, which reactor-netty parses.
+        URI url = URI.create(UrlUserInfo.withoutUserInfo(wsUrl));
+        HttpClient.WebsocketSender connecting = client.websocket(
+                WebsocketClientSpec.builder().maxFramePayloadLength(maxFrame).handlePing(true).build());
+        return (url.getHost() != null ? connecting.uri(url) : connecting.uri(url.toString()))
                 .handle((in, out) -> session(in, out, stop, abandon))
                 .then()
                 .onErrorMap(e -> !(e instanceof Lost), e -> new Lost(describe(e)));
@@ -122,8 +138,10 @@ final class UpstreamSocket {
             JsonNode result = message.get("result");
             if (result == null || !result.isString()) {
                 JsonNode error = message.get("error");
-                throw new Lost("eth_subscribe refused: " + (error == null ? "no subscription id"
-                        : error.path("message").asString("error " + error.path("code").asInt())));
+                String reason = error == null ? "no subscription id"
+                        : error.path("message").asString("error " + error.path("code").asInt());
+                // Providers echo keys back in their messages, and the reason is logged.
+                throw new Lost("eth_subscribe refused: " + provider.secrets().scrub(reason));
             }
             upstreamId = result.asString();
             onSubscribed.run();
@@ -146,7 +164,7 @@ final class UpstreamSocket {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
     }
 
-    private static String describe(Throwable e) {
+    private String describe(Throwable e) {
         String name = e.getClass().getSimpleName();
         String message = e.getMessage();
         if (message == null) {
@@ -155,6 +173,6 @@ final class UpstreamSocket {
         // reactor-netty puts the remote address in its messages; keep only the first line and never a URL.
         int newline = message.indexOf('\n');
         String first = newline > 0 ? message.substring(0, newline) : message;
-        return name + ": " + first.replaceAll("(?i)wss?://\\S+", "<url>");
+        return name + ": " + provider.secrets().scrub(first.replaceAll("(?i)wss?://\\S+", "<url>"));
     }
 }

@@ -13,8 +13,8 @@ class UpstreamUserInfoTest {
     void userInfoLeavesTheUrlAndBecomesBasicCredentials() {
         URI url = URI.create("https://node_user:p%40ss%2Bw0rd@my_node.internal:8545/rpc/v1?x=1");
 
-        assertThat(UpstreamClient.withoutUserInfo(url)).isEqualTo("https://my_node.internal:8545/rpc/v1?x=1");
-        assertThat(UpstreamClient.basicAuthorization(url)).isEqualTo(
+        assertThat(UrlUserInfo.withoutUserInfo(url)).isEqualTo("https://my_node.internal:8545/rpc/v1?x=1");
+        assertThat(UrlUserInfo.basicAuthorization(url)).isEqualTo(
                 "Basic " + Base64.getEncoder().encodeToString("node_user:p@ss+w0rd".getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -22,7 +22,7 @@ class UpstreamUserInfoTest {
     void aUrlWithoutUserInfoIsSentAsConfiguredWithoutCredentials() {
         URI url = URI.create("https://mainnet.infura.io/v3/abc?q=1");
 
-        assertThat(UpstreamClient.withoutUserInfo(url)).isEqualTo("https://mainnet.infura.io/v3/abc?q=1");
-        assertThat(UpstreamClient.basicAuthorization(url)).isNull();
+        assertThat(UrlUserInfo.withoutUserInfo(url)).isEqualTo("https://mainnet.infura.io/v3/abc?q=1");
+        assertThat(UrlUserInfo.basicAuthorization(url)).isNull();
     }
 }
