@@ -1,7 +1,9 @@
 package io.tiergate.rpc.read;
 
+import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.routing.RoutingResult;
+import java.util.List;
 import reactor.core.publisher.Mono;
 
 /** The end of the read path: what no reader answered goes to the providers (a batch as one upstream batch). */
@@ -15,8 +17,10 @@ final class UpstreamReader implements Reader {
 
     @Override
     public Mono<RoutingResult> read(ReadCall call) {
-        Mono<RoutingResult> routed = call.batch() ? router.batch(call.network(), call.unanswered())
-                : router.read(call.network(), call.unanswered());
-        return routed.map(call::merge);
+        List<JsonRequest> rest = call.unanswered();
+        Mono<RoutingResult> routed = call.batch() ? router.batch(call.network(), rest)
+                : router.read(call.network(), rest);
+        // Nothing answered on the way down: the router's result is already the whole answer.
+        return rest == call.requests() ? routed : routed.map(call::merge);
     }
 }
