@@ -3,20 +3,16 @@ package io.tiergate.routing;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.cache.AnswerCache;
-import io.tiergate.cache.RequestKey;
-import io.tiergate.coalescing.Coalescer;
 import io.tiergate.config.NetworkProperties.HedgeProperties;
 import io.tiergate.metrics.BroadcastMetrics;
 import io.tiergate.metrics.HedgeMetrics;
-import io.tiergate.metrics.LocalAnswerMetrics;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import java.time.Duration;
 
 /**
- * The live state of one network's request paths: its answer cache, its in-flight reads for coalescing,
- * the bound on hedges in flight, and their meters. Null members are features the network turned off.
+ * The live state of one network's routed paths: the bound on hedges in flight and the meters of hedges and
+ * broadcasts. Null members are features the network turned off.
  */
 final class NetworkPaths {
 
@@ -26,26 +22,15 @@ final class NetworkPaths {
 
     private final Network network;
     private final RequestPaths config;
-    private final AnswerCache cache;
-    private final Coalescer<RequestKey, RoutingResult> coalescer;
     private final Bulkhead hedges;
     private final HedgeMetrics hedgeMetrics;
     private final BroadcastMetrics broadcastMetrics;
-    private final LocalAnswerMetrics answerMetrics;
 
     NetworkPaths(Network network, MeterRegistry meters) {
         this.network = network;
         this.config = network.definition().paths();
         String name = network.name();
-        this.answerMetrics = new LocalAnswerMetrics(meters, name);
         this.broadcastMetrics = new BroadcastMetrics(meters, name);
-        if (config.cache().enabled()) {
-            cache = new AnswerCache(config.cache().maxSize().toBytes(), config.cache().confirmations());
-            answerMetrics.bindCache(cache.caffeine(), cache::weightedSize);
-        } else {
-            cache = null;
-        }
-        this.coalescer = config.coalescing() ? new Coalescer<>() : null;
         HedgeProperties hedge = config.hedge();
         if (hedge.enabled()) {
             // A semaphore that never waits: a hedge either goes out now or not at all.
@@ -67,14 +52,6 @@ final class NetworkPaths {
         return config;
     }
 
-    AnswerCache cache() {
-        return cache;
-    }
-
-    Coalescer<RequestKey, RoutingResult> coalescer() {
-        return coalescer;
-    }
-
     Bulkhead hedges() {
         return hedges;
     }
@@ -85,10 +62,6 @@ final class NetworkPaths {
 
     BroadcastMetrics broadcastMetrics() {
         return broadcastMetrics;
-    }
-
-    LocalAnswerMetrics answerMetrics() {
-        return answerMetrics;
     }
 
     /**

@@ -1,16 +1,25 @@
 package io.tiergate.routing;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.config.TiergateProperties;
+import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.provider.NetworkRegistry;
+import io.tiergate.selection.Selector;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Per-network state of broadcast, hedging, the answer cache and coalescing. */
+/** The router, and the per-network state of broadcast and hedging. */
 @Configuration(proxyBeanMethods = false)
 public class RoutingConfiguration {
 
     @Bean
     public PathRegistry pathRegistry(NetworkRegistry networks, MeterRegistry meters) {
         return new PathRegistry(networks, meters);
+    }
+
+    @Bean
+    public RequestRouter requestRouter(Selector selector, TiergateProperties properties, RequestMetrics metrics,
+            PathRegistry paths) {
+        return new RequestRouter(selector, properties.maxResponseSize().toString(), metrics, paths);
     }
 }

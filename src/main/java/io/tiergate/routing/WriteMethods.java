@@ -6,7 +6,7 @@ import java.util.Set;
  * Methods whose effect must not happen twice. They are sent to another provider only when the
  * first surely did not receive them (connection refused, rate-limited, never sent).
  */
-final class WriteMethods {
+public final class WriteMethods {
 
     private static final Set<String> RAW_TRANSACTIONS = Set.of(
             "eth_sendRawTransaction", "eth_sendRawTransactionConditional");
@@ -17,12 +17,12 @@ final class WriteMethods {
     private WriteMethods() {
     }
 
-    static boolean isWrite(String method) {
+    public static boolean isWrite(String method) {
         return WRITES.contains(method);
     }
 
     /** A signed transaction: its hash is known from its bytes, so broadcasting it many times is safe. */
-    static boolean isRawTransaction(String method) {
+    public static boolean isRawTransaction(String method) {
         return RAW_TRANSACTIONS.contains(method);
     }
 }

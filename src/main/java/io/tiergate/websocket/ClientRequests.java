@@ -1,101 +1,58 @@
 package io.tiergate.websocket;
 
-import io.tiergate.jsonrpc.BadRequestException;
-import io.tiergate.jsonrpc.InvalidRequest;
 import io.tiergate.jsonrpc.JsonBytes;
 import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.JsonRpcError;
-import io.tiergate.jsonrpc.ParsedBody;
 import io.tiergate.jsonrpc.RawJson;
-import io.tiergate.jsonrpc.RequestParser;
-import io.tiergate.jsonrpc.ResponseWriter;
-import io.tiergate.jsonrpc.UpstreamAnswer;
-import io.tiergate.metrics.RequestMetrics;
-import io.tiergate.provider.Network;
-import io.tiergate.routing.GatewayError;
-import io.tiergate.routing.RequestRouter;
-import io.tiergate.routing.RoutingResult;
+import io.tiergate.routing.RouteOptions;
+import io.tiergate.rpc.JsonRpcService;
+import io.tiergate.rpc.SessionMethods;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Answers one client message: eth_subscribe and eth_unsubscribe here (in arrival order, before anything is
- * routed), every other call through the {@link RequestRouter} exactly as over HTTP, batches as one batch.
+ * Answers one client message through the {@link JsonRpcService}, exactly as over HTTP; this connection answers
+ * eth_subscribe and eth_unsubscribe itself (in arrival order, before anything is routed).
  */
 final class ClientRequests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** An eth_subscribe is answered once its upstream subscription is live, or after this at the latest. */
     private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(5);
 
-    private final RequestRouter router;
+    private final JsonRpcService service;
     private final SubscriptionHub hub;
-    private final RequestMetrics metrics;
-    private final RequestParser parser;
     private final int maxSubscriptions;
 
-    ClientRequests(RequestRouter router, SubscriptionHub hub, RequestMetrics metrics, int maxBatchSize,
-            int maxSubscriptions) {
-        this.router = router;
+    ClientRequests(JsonRpcService service, SubscriptionHub hub, int maxSubscriptions) {
+        this.service = service;
         this.hub = hub;
-        this.metrics = metrics;
-        this.parser = new RequestParser(maxBatchSize);
         this.maxSubscriptions = maxSubscriptions;
     }
 
     /** The answer to send back, or empty when there is none (only notifications). */
     Mono<byte[]> handle(ClientConnection connection, byte[] message) {
-        Network network = connection.network();
-        ParsedBody parsed;
-        try {
-            parsed = parser.parse(message);
-        } catch (BadRequestException e) {
-            metrics.request(network.name(), "other", "invalid");
-            return Mono.just(JsonRpcError.single(RawJson.NULL, e.code(), e.getMessage()));
+        return service.serve(connection.network(), message, RouteOptions.DEFAULT, r -> ownAnswer(connection, r),
+                System.nanoTime())
+                // A socket owes a notification nothing, not even an error.
+                .mapNotNull(reply -> reply.body() == null || reply.notification() ? null : reply.toByteArray());
+    }
+
+    /**
+     * Subscriptions are this connection's: the client misses nothing sent after an eth_subscribe's answer, and a
+     * provider slow to take it delays the answer by {@link #SUBSCRIBE_WAIT} at most.
+     */
+    private SessionMethods.Answer ownAnswer(ClientConnection connection, JsonRequest r) {
+        if ("eth_subscribe".equals(r.method())) {
+            return subscribe(connection, r);
         }
-        long start = System.nanoTime();
-        byte[][] slots = new byte[parsed.size()][];
-        List<Mono<Void>> subscriptionsLive = new ArrayList<>(0);
-        for (InvalidRequest invalid : parsed.invalid()) {
-            slots[invalid.index()] = JsonRpcError.single(invalid.id(), JsonRpcError.INVALID_REQUEST, invalid.reason());
-            metrics.request(network.name(), "other", "invalid");
+        if ("eth_unsubscribe".equals(r.method())) {
+            return new SessionMethods.Answer(unsubscribe(connection, r), Mono.empty());
         }
-        List<JsonRequest> forward = new ArrayList<>(parsed.requests().size());
-        for (JsonRequest r : parsed.requests()) {
-            byte[] answer;
-            if (!network.policy().isAllowed(r.method())) {
-                metrics.request(network.name(), r.method(), "denied");
-                answer = JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
-                        "method not allowed: " + clip(r.method()));
-            } else if ("eth_subscribe".equals(r.method())) {
-                answer = subscribe(connection, r, subscriptionsLive);
-            } else if ("eth_unsubscribe".equals(r.method())) {
-                answer = unsubscribe(connection, r);
-            } else {
-                forward.add(r);
-                continue;
-            }
-            if (!r.isNotification()) {
-                slots[r.index()] = answer;
-            }
-        }
-        // An eth_subscribe is answered once its upstream subscription is live, so the client misses nothing
-        // sent after the answer; a provider slow to take it delays the answer by SUBSCRIBE_WAIT at most.
-        Mono<Void> subscribed = subscriptionsLive.isEmpty() ? Mono.empty()
-                : Mono.when(subscriptionsLive).timeout(SUBSCRIBE_WAIT, Mono.empty());
-        if (forward.isEmpty()) {
-            return subscribed.then(Mono.fromSupplier(() -> assemble(parsed.batch(), slots)));
-        }
-        String methodLabel = parsed.batch() ? "batch" : metrics.method(forward.get(0).method());
-        return router.route(network, forward, parsed.batch()).delayUntil(result -> subscribed).mapNotNull(result -> {
-            observe(network, result, methodLabel, start);
-            fill(slots, result);
-            return assemble(parsed.batch(), slots);
-        });
+        return null;
     }
 
     /** The client went away: its subscriptions end (the upstream one too, if it was the last). */
@@ -104,7 +61,7 @@ final class ClientRequests {
         connection.subscriptions().clear();
     }
 
-    private byte[] subscribe(ClientConnection connection, JsonRequest r, List<Mono<Void>> live) {
+    private SessionMethods.Answer subscribe(ClientConnection connection, JsonRequest r) {
         String kind = null;
         try {
             JsonNode params = r.params() == null ? null : JSON.readTree(r.params().toString());
@@ -115,24 +72,28 @@ final class ClientRequests {
             kind = null;
         }
         if (kind == null || !SubscriptionKey.supported(kind)) {
-            return JsonRpcError.single(r.id(), JsonRpcError.INVALID_PARAMS, "unsupported subscription"
+            return refused(JsonRpcError.single(r.id(), JsonRpcError.INVALID_PARAMS, "unsupported subscription"
                     + (kind == null ? ": params must be [kind, ...]"
-                            : " '" + clip(kind) + "': newHeads, logs or newPendingTransactions"));
+                            : " '" + clip(kind) + "': newHeads, logs or newPendingTransactions")));
         }
         if (!SubscriptionHub.servesSubscriptions(connection.network())) {
-            return JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
+            return refused(JsonRpcError.single(r.id(), JsonRpcError.METHOD_NOT_FOUND,
                     "subscriptions unavailable: no provider of network " + connection.network().name()
-                            + " has a ws-url");
+                            + " has a ws-url"));
         }
         if (connection.subscriptions().size() >= maxSubscriptions) {
-            return JsonRpcError.single(r.id(), JsonRpcError.INVALID_REQUEST,
-                    "too many subscriptions: at most " + maxSubscriptions + " per connection");
+            return refused(JsonRpcError.single(r.id(), JsonRpcError.INVALID_REQUEST,
+                    "too many subscriptions: at most " + maxSubscriptions + " per connection"));
         }
         SubscriptionKey key = new SubscriptionKey(connection.network().name(), kind, r.params().toString());
         SubscriptionHub.Subscribed subscribed = hub.subscribe(connection, key);
         connection.subscriptions().put(subscribed.id(), key);
-        live.add(subscribed.live());
-        return result(r, "\"" + subscribed.id() + "\"");
+        return new SessionMethods.Answer(result(r, "\"" + subscribed.id() + "\""),
+                subscribed.live().timeout(SUBSCRIBE_WAIT, Mono.empty()));
+    }
+
+    private static SessionMethods.Answer refused(byte[] error) {
+        return new SessionMethods.Answer(error, Mono.empty());
     }
 
     private byte[] unsubscribe(ClientConnection connection, JsonRequest r) {
@@ -160,58 +121,6 @@ final class ClientRequests {
         out.ascii("{\"jsonrpc\":\"2.0\",\"id\":").write(r.id() == null ? RawJson.NULL : r.id())
                 .ascii(",\"result\":").ascii(resultJson).writeByte('}');
         return out.toByteArray();
-    }
-
-    /** Routed calls count in the same request meters as over HTTP. */
-    private void observe(Network network, RoutingResult result, String methodLabel, long start) {
-        List<JsonRequest> routed = result.requests();
-        for (int i = 0; i < routed.size(); i++) {
-            metrics.request(network.name(), routed.get(i).method(), result.outcome(i));
-        }
-        metrics.completed(network.name(), methodLabel, System.nanoTime() - start, result.attempts());
-    }
-
-    private static void fill(byte[][] slots, RoutingResult result) {
-        List<JsonRequest> routed = result.requests();
-        for (int i = 0; i < routed.size(); i++) {
-            JsonRequest r = routed.get(i);
-            if (r.isNotification()) {
-                continue;
-            }
-            UpstreamAnswer answer = result.answers()[i];
-            JsonBytes out = new JsonBytes(answer == null || answer.isError() ? 256 : answer.result().length() + 64);
-            if (answer != null) {
-                ResponseWriter.writeAnswer(out, r.id(), answer);
-            } else {
-                GatewayError error = result.errors()[i];
-                JsonRpcError.write(out, r.id(), error.code(), error.message(), error.data());
-            }
-            slots[r.index()] = out.toByteArray();
-        }
-    }
-
-    /** A single answer as is; a batch as an array in client order; null when nothing is owed. */
-    private static byte[] assemble(boolean batch, byte[][] slots) {
-        if (!batch) {
-            return slots[0];
-        }
-        int size = 2;
-        for (byte[] slot : slots) {
-            size += slot == null ? 0 : slot.length + 1;
-        }
-        JsonBytes out = new JsonBytes(size);
-        out.writeByte('[');
-        boolean first = true;
-        for (byte[] slot : slots) {
-            if (slot != null) {
-                if (!first) {
-                    out.writeByte(',');
-                }
-                out.write(slot);
-                first = false;
-            }
-        }
-        return first ? null : out.writeByte(']').toByteArray();
     }
 
     private static String clip(String text) {

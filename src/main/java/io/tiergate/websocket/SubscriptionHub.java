@@ -9,8 +9,8 @@ import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.RegistryEvent;
 import io.tiergate.provider.Tier;
-import io.tiergate.routing.RequestRouter;
 import io.tiergate.routing.RouteOptions;
+import io.tiergate.rpc.read.Reads;
 import io.tiergate.selection.Choice;
 import io.tiergate.selection.SelectionContext;
 import io.tiergate.selection.Selector;
@@ -47,7 +47,7 @@ public final class SubscriptionHub implements AutoCloseable {
     /** Gap fills are recent blocks: never from the answer cache, never into it (a lagging provider's null). */
     private static final RouteOptions UNCACHED = new RouteOptions(false, false);
 
-    private final RequestRouter router;
+    private final Reads reads;
     private final Selector selector;
     private final Clock clock;
     private final WebSocketProperties properties;
@@ -57,9 +57,9 @@ public final class SubscriptionHub implements AutoCloseable {
     private final Map<Provider, Long> socketFailures = new ConcurrentHashMap<>();
     private final Disposable healthChecks;
 
-    SubscriptionHub(NetworkRegistry registry, RequestRouter router, Selector selector, Clock clock,
+    SubscriptionHub(NetworkRegistry registry, Reads reads, Selector selector, Clock clock,
             WebSocketProperties properties, WebSocketMetrics metrics) {
-        this.router = router;
+        this.reads = reads;
         this.selector = selector;
         this.clock = clock;
         this.properties = properties;
@@ -277,11 +277,11 @@ public final class SubscriptionHub implements AutoCloseable {
         };
     }
 
-    /** One call through the router, never from or into the answer cache: its result, empty on any error. */
+    /** One read down the read path, never from or into the answer cache: its result, empty on any error. */
     private Mono<JsonNode> call(Network network, RawJson method, String paramsJson) {
         String name = method.toString().substring(1, method.toString().length() - 1);
         JsonRequest request = new JsonRequest(0, RawJson.of("1"), name, method, RawJson.of(paramsJson));
-        return router.route(network, List.of(request), false, UNCACHED).mapNotNull(result -> {
+        return reads.read(network, List.of(request), false, UNCACHED).mapNotNull(result -> {
             UpstreamAnswer answer = result.answers()[0];
             return answer == null || answer.isError() ? null : JSON.readTree(answer.result().toString());
         }).onErrorResume(e -> Mono.empty());

@@ -1,10 +1,9 @@
 package io.tiergate.websocket;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.config.TiergateProperties;
-import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.provider.NetworkRegistry;
-import io.tiergate.routing.RequestRouter;
+import io.tiergate.rpc.JsonRpcService;
+import io.tiergate.rpc.read.Reads;
 import io.tiergate.selection.Selector;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,17 +24,16 @@ public class WebSocketConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SubscriptionHub subscriptionHub(NetworkRegistry registry, RequestRouter router, Selector selector, Clock clock,
+    SubscriptionHub subscriptionHub(NetworkRegistry registry, Reads reads, Selector selector, Clock clock,
             WebSocketProperties properties, WebSocketMetrics metrics) {
-        return new SubscriptionHub(registry, router, selector, clock, properties, metrics);
+        return new SubscriptionHub(registry, reads, selector, clock, properties, metrics);
     }
 
     @Bean
-    JsonRpcWebSocketHandler jsonRpcWebSocketHandler(NetworkRegistry networks, RequestRouter router,
-            SubscriptionHub hub, TiergateProperties tiergate, WebSocketProperties properties,
-            WebSocketMetrics metrics, RequestMetrics requestMetrics) {
-        return new JsonRpcWebSocketHandler(networks, new ClientRequests(router, hub, requestMetrics,
-                tiergate.maxBatchSize(), properties.maxSubscriptionsPerConnection()), properties, metrics);
+    JsonRpcWebSocketHandler jsonRpcWebSocketHandler(NetworkRegistry networks, JsonRpcService service,
+            SubscriptionHub hub, WebSocketProperties properties, WebSocketMetrics metrics) {
+        return new JsonRpcWebSocketHandler(networks,
+                new ClientRequests(service, hub, properties.maxSubscriptionsPerConnection()), properties, metrics);
     }
 
     @Bean
