@@ -143,14 +143,14 @@ final class Broadcast {
             return Mono.just(BroadcastLeg.accepted(attempt, answer));
         }
         // Masked: the text goes into client errors, logs and health.
-        String error = RoutingContext.errorReason(attempt.provider(), answer);
+        String error = ProviderErrors.reason(attempt.provider(), answer);
         ErrorClass kind = AnswerClassifier.classify(answer);
         if (kind == ErrorClass.RATE_LIMITED || answer.id() != 1) {
             // An error without our id speaks about the provider (a key it refused, a body it choked on), as in
             // the failover loop: never the transaction's answer.
             return Mono.just(failed(attempt, AnswerClassifier.ofProviderError(answer, error, response)));
         }
-        if (RoutingContext.revealsSecret(attempt.provider(), answer)) {
+        if (ProviderErrors.revealSecret(attempt.provider(), answer)) {
             // An answer showing the provider's own credentials must not reach the client: it is about the provider,
             // and the transaction may have reached it.
             return Mono.just(failed(attempt, new Outcome.ProviderFault(Outcome.Fault.REVEALS_SECRET,

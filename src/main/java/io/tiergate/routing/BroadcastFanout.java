@@ -123,7 +123,7 @@ final class BroadcastFanout {
         }
         return result(null, new GatewayError(JsonRpcError.TRANSACTION_NOT_RETRIED, "transaction may have reached "
                 + where + "; not sent to another provider, to avoid sending it twice",
-                RoutingContext.summary(expected, notes), 502), maybeSent.get(0).provider());
+                AttemptNotes.summary(expected, notes), 502), maybeSent.get(0).provider());
     }
 
     private RoutingResult result(UpstreamAnswer answer, GatewayError error, Provider by) {

@@ -20,7 +20,7 @@ record BroadcastLeg(Provider provider, BroadcastAnswer kind, UpstreamAnswer answ
 
     static BroadcastLeg rejected(Attempt attempt, UpstreamAnswer answer) {
         return new BroadcastLeg(attempt.provider(), BroadcastAnswer.REJECTED, answer,
-                "rejected it: " + RoutingContext.errorReason(attempt.provider(), answer), false,
+                "rejected it: " + ProviderErrors.reason(attempt.provider(), answer), false,
                 attempt.elapsedNanos());
     }
 
