@@ -5,7 +5,6 @@ import io.tiergate.policy.ProviderMethods;
 import io.tiergate.upstream.Outcome;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -24,14 +23,11 @@ public final class Provider {
     private final Quota quota;
     private final Clock clock;
     private final ProviderHealth health;
-    /** Active probes run: something will bring a provider back, so max-failures may take it out. */
-    private final boolean probing;
     private final RecentCalls recent;
     private final ProviderMethods methods;
     private final Consumer<ProviderStateChange> onChange;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile long lastFailureMillis;
-    private volatile long lastSuccessMillis;
+    private final OutcomeRecorder recorder;
     private volatile long openedAtMillis;
     private volatile ProviderMeters meters = ProviderMeters.NONE;
     private volatile AdminState adminState = AdminState.ACTIVE;
@@ -48,11 +44,11 @@ public final class Provider {
         this.backoff = backoff;
         this.quota = quota;
         this.health = health;
-        this.probing = probing;
         this.methods = methods;
         this.clock = clock;
         this.onChange = onChange;
         this.recent = new RecentCalls(clock);
+        this.recorder = new OutcomeRecorder(breaker, backoff, health, recent, probing, clock);
         breaker.getEventPublisher().onStateTransition(event -> {
             CircuitBreaker.State to = event.getStateTransition().getToState();
             if (to == CircuitBreaker.State.OPEN) {
@@ -189,14 +185,14 @@ public final class Provider {
      * not). The one place that turns an outcome into breaker, rest, failures, latency, last error and meters.
      */
     public void record(Outcome outcome, long nanos, boolean permitted) {
-        apply(outcome, nanos, permitted, false);
+        recorder.apply(outcome, nanos, permitted, false);
         meters.call(outcome.label(), nanos);
         publishState();
     }
 
     /** A probe that did not answer usably: counts toward max-failures, or rests the provider when rate limited. */
     public void recordProbe(Outcome outcome, long nanos) {
-        apply(outcome, nanos, false, true);
+        recorder.apply(outcome, nanos, false, true);
         meters.probe(outcome);
         publishState();
     }
@@ -205,7 +201,7 @@ public final class Provider {
     public void probeAnswered(long block, boolean syncing, Boolean chainMatches, String chainProblem, long nanos) {
         health.probeSucceeded(block, syncing, chainMatches, chainProblem);
         if (health.state() != HealthState.MISCONFIGURED) {
-            apply(Outcome.Answered.INSTANCE, nanos, false, true);
+            recorder.apply(Outcome.Answered.INSTANCE, nanos, false, true);
         }
         meters.probe(Outcome.Answered.INSTANCE);
         publishState();
@@ -221,62 +217,6 @@ public final class Provider {
         }
     }
 
-    private void apply(Outcome outcome, long nanos, boolean permitted, boolean probe) {
-        long now = clock.millis();
-        if (probe) {
-            recent.latency(nanos);
-        }
-        if (outcome.served()) {
-            if (permitted) {
-                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-            } else if (breakerDown()) {
-                // A probe or a last-resort call got an answer: the evidence a trial call would have given.
-                breaker.transitionToClosedState();
-            }
-            backoff.reset();
-            lastSuccessMillis = now;
-            health.served();
-            if (!probe) {
-                recent.record(false, nanos);
-            }
-        } else if (outcome instanceof Outcome.RateLimited limited) {
-            if (permitted) {
-                breaker.releasePermission();
-            }
-            lastFailureMillis = now;
-            backoff.trip(limited.retryAfter());
-            health.limited(limited.describe());
-            if (!probe) {
-                recent.record(true, nanos);
-            }
-        } else if (outcome instanceof Outcome.TooLarge) {
-            if (permitted) {
-                breaker.releasePermission();
-            }
-        } else {
-            if (permitted) {
-                breaker.onError(nanos, TimeUnit.NANOSECONDS, new UpstreamFault(outcome.reason()));
-            }
-            lastFailureMillis = now;
-            if (!probe) {
-                recent.record(true, nanos);
-            }
-            // Without probes nothing would bring a DOWN provider back, so requests alone never mark it DOWN.
-            if (health.failed(outcome.reason()) && (probe || probing)) {
-                takeOut(health.maxFailures() + " failures in a row, last: " + outcome.reason());
-            }
-        }
-    }
-
-    private void takeOut(String why) {
-        switch (breaker.getState()) {
-            case DISABLED, METRICS_ONLY -> health.markDown(why);
-            case OPEN, FORCED_OPEN -> {
-            }
-            default -> breaker.transitionToOpenState();
-        }
-    }
-
     /** An eth_blockNumber answer or a probe told the provider's head. */
     void observeHead(long block) {
         health.observeHead(block);
@@ -288,16 +228,16 @@ public final class Provider {
     }
 
     public long lastFailureMillis() {
-        return lastFailureMillis;
+        return recorder.lastFailureMillis();
     }
 
     public long lastSuccessMillis() {
-        return lastSuccessMillis;
+        return recorder.lastSuccessMillis();
     }
 
     /** True once a probe or a request got an answer from it: what readiness waits for. */
     public boolean hasAnswered() {
-        return lastSuccessMillis > 0;
+        return recorder.lastSuccessMillis() > 0;
     }
 
     /** The state every view shows: the probed state, overruled by an open breaker or a rate-limit rest. */
@@ -316,9 +256,7 @@ public final class Provider {
     }
 
     boolean breakerDown() {
-        CircuitBreaker.State state = breaker.getState();
-        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
-                || state == CircuitBreaker.State.FORCED_OPEN;
+        return ProviderStatus.down(breaker.getState());
     }
 
     long openedAtMillis() {

@@ -12,6 +12,12 @@ final class ProviderStatus {
     private ProviderStatus() {
     }
 
+    /** Open, half-open (its trial not yet answered) or forced open: the breaker says the provider is down. */
+    static boolean down(CircuitBreaker.State state) {
+        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN
+                || state == CircuitBreaker.State.FORCED_OPEN;
+    }
+
     static HealthState state(Provider p) {
         HealthState probed = p.health().state();
         if (probed == HealthState.MISCONFIGURED) {
