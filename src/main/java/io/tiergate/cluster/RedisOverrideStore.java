@@ -2,7 +2,7 @@ package io.tiergate.cluster;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.lettuce.core.ScriptOutputType;
-import io.tiergate.admin.AdminException;
+import io.tiergate.admin.ConcurrentChangesException;
 import io.tiergate.admin.OverrideStore;
 import io.tiergate.admin.ProviderOverride;
 import java.time.Clock;
@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.http.HttpStatus;
 
 /**
  * Operators' overrides shared by every replica through Redis. Each override is stored with a version; a change
@@ -96,7 +95,7 @@ public final class RedisOverrideStore implements OverrideStore {
                 pause(attempt);
             }
         }
-        throw new AdminException(HttpStatus.CONFLICT, "concurrent changes",
+        throw new ConcurrentChangesException(
                 "other replicas kept changing " + network + "/" + provider + " at the same time; try again");
     }
 

@@ -2,6 +2,7 @@ package io.tiergate.admin.web;
 
 import io.tiergate.admin.AdminOperations;
 import io.tiergate.admin.AdminException;
+import io.tiergate.admin.ConcurrentChangesException;
 import io.tiergate.config.NetworkDefinitions;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,9 @@ final class AdminHandler {
     Mono<ServerResponse> failure(Throwable failure, ServerRequest request) {
         if (failure instanceof AdminException e) {
             return json.error(e.status(), e.error(), e.detail());
+        }
+        if (failure instanceof ConcurrentChangesException e) {
+            return json.error(HttpStatus.CONFLICT, "concurrent changes", e.getMessage());
         }
         if (causedBy(failure, DataBufferLimitException.class)) {
             return json.error(HttpStatus.CONTENT_TOO_LARGE, "body too large", null);
