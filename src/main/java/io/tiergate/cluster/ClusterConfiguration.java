@@ -7,6 +7,7 @@ import io.tiergate.admin.MemoryOverrideStore;
 import io.tiergate.admin.OverrideStore;
 import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.NetworkRegistry;
+import io.tiergate.provider.RegistryEvent;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -127,6 +128,11 @@ public class ClusterConfiguration {
         ClusterSync clusterSync(RedisLink link, RedisOverrideStore store, SharedAuditLog audit, SharedLimits limits,
                 NetworkRegistry registry, ReplicaName replica, ClusterProperties properties, MeterRegistry meters) {
             FleetRests rests = new FleetRests(link, registry, replica.value(), limits.restChannel(), meters);
+            registry.subscribe(event -> {
+                if (event instanceof RegistryEvent.ProviderRemoved removed) {
+                    limits.forget(removed.provider().definition());
+                }
+            });
             return new ClusterSync(link, store, audit, limits, rests, replica.value(), properties.sync(), meters);
         }
     }

@@ -7,6 +7,7 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.ProviderDefinition;
@@ -30,6 +31,7 @@ public final class SharedLimits implements FleetLimits {
     private final int batch;
     private final MeterRegistry meters;
     private final Duration patience;
+    private static final String RESERVED = "tiergate.cluster.quota.reserved";
     private final Map<String, SharedBudget> budgets = new ConcurrentHashMap<>();
     private volatile AsyncProxyManager<String> buckets;
     private volatile int replicas = 1;
@@ -50,12 +52,21 @@ public final class SharedLimits implements FleetLimits {
         }
         String field = field(provider);
         SharedBudget budget = new SharedBudget(this, link.key("quota:" + field), provider.quota(),
-                configuration(provider.quota()),
-                meters.counter("tiergate.cluster.quota.reserved", "network", provider.network(), "provider",
+                configuration(provider.quota()), meters.counter(RESERVED, "network", provider.network(), "provider",
                         provider.name()));
         budgets.put(field, budget);
         budget.reserveFirst(patience);
         return Quota.counted(provider.quota(), budget);
+    }
+
+    /** A provider left its network: its budget and its counter go with it (the fleet's bucket expires in Redis). */
+    void forget(ProviderDefinition provider) {
+        budgets.remove(field(provider));
+        Counter reserved = meters.find(RESERVED).tag("network", provider.network()).tag("provider", provider.name())
+                .counter();
+        if (reserved != null) {
+            meters.remove(reserved);
+        }
     }
 
     @Override
