@@ -91,6 +91,15 @@ public final class BlockParams {
     }
 
     /** A hex quantity such as 0x1b4; NONE for tags and anything else. */
+    /** A result that is a JSON string holding a quantity ({@code "0x10"}), or NONE. */
+    public static long quantityOf(RawJson result) {
+        if (result.length() > 4 && result.length() < 22 && result.source()[result.start()] == '"') {
+            return quantity(new String(result.source(), result.start() + 1, result.length() - 2,
+                    StandardCharsets.US_ASCII));
+        }
+        return NONE;
+    }
+
     public static long quantity(String value) {
         if (value == null || value.length() < 3 || value.length() > 18 || value.charAt(0) != '0'
                 || (value.charAt(1) != 'x' && value.charAt(1) != 'X')) {

@@ -2,7 +2,6 @@ package io.tiergate.routing;
 
 import io.tiergate.jsonrpc.BlockParams;
 import io.tiergate.jsonrpc.JsonRequest;
-import io.tiergate.jsonrpc.RawJson;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.policy.ProviderMethods;
 import io.tiergate.provider.Network;
@@ -10,7 +9,6 @@ import io.tiergate.provider.Provider;
 import io.tiergate.upstream.AnswerClassifier;
 import io.tiergate.upstream.ErrorClass;
 import io.tiergate.upstream.Outcome;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -113,7 +111,16 @@ final class AnswerSlots {
         // A lone error without an id answers no request: it speaks about the provider (a rate limit,
         // a bad API key, a body it refused), so it is never handed to a client as the request's answer.
         if (received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()) {
-            verdict.providerError(received.get(0), ProviderErrors.reason(provider, received.get(0)));
+            UpstreamAnswer lone = received.get(0);
+            int only = batch ? -1 : onlySent();
+            if (only >= 0 && AnswerClassifier.rejectsRequest(lone)) {
+                // The node could not read the one request it was sent (a lone surrogate, nesting too deep): that is
+                // the request's answer, as the node gave it, and no fault of the provider.
+                answered(only, lone, provider);
+                verdict.answeredWithError();
+            } else {
+                verdict.providerError(lone, ProviderErrors.reason(provider, lone));
+            }
             return verdict;
         }
         UpstreamAnswer[] byPosition = new UpstreamAnswer[requests.size()];
@@ -153,18 +160,34 @@ final class AnswerSlots {
         return verdict;
     }
 
+    /** The one request sent in the last attempt (a notification never gets an answer), or -1. */
+    private int onlySent() {
+        int only = -1;
+        for (int i = 0; i < requests.size(); i++) {
+            if (sent[i] && !settled[i]) {
+                if (only >= 0 || requests.get(i).isNotification()) {
+                    return -1;
+                }
+                only = i;
+            }
+        }
+        return only;
+    }
+
     private void take(Provider provider, int i, UpstreamAnswer answer, Verdict verdict) {
         if (!answer.isError()) {
             answered(i, answer, provider);
-            if ("eth_blockNumber".equals(requests.get(i).method())) {
-                observeHead(provider, answer.result());
+            // An eth_blockNumber answer is a free head report: it keeps lag current between probes.
+            long head = "eth_blockNumber".equals(requests.get(i).method()) ? BlockParams.quantityOf(answer.result()) : -1;
+            if (head >= 0) {
+                network.heads().observe(provider, head);
             }
             return;
         }
         ErrorClass kind = AnswerClassifier.classify(answer);
         boolean write = WriteMethods.isWrite(requests.get(i).method());
         boolean passedOn = kind == ErrorClass.DETERMINISTIC || kind == ErrorClass.METHOD_NOT_FOUND
-                || kind == ErrorClass.PROVIDER_FAULT && write;
+                || kind == ErrorClass.TRY_ELSEWHERE || kind == ErrorClass.PROVIDER_FAULT && write;
         if (passedOn && ProviderErrors.revealSecret(provider, answer)) {
             // An answer that shows the provider's own credentials ("invalid API key <key>") is about the provider,
             // and it must not reach the client: the request fails over (a transaction is not sent twice).
@@ -188,6 +211,17 @@ final class AnswerSlots {
                 verdict.note("method not found");
             }
             case RATE_LIMITED -> verdict.providerError(answer, ProviderErrors.reason(provider, answer));
+            case TRY_ELSEWHERE -> {
+                if (write) {
+                    answered(i, answer, provider);
+                    verdict.answeredWithError();
+                } else {
+                    // Another provider may have the block or state; if none does, the node's answer is the answer.
+                    fallbacks[i] = answer;
+                    fallbackProvider = provider;
+                    verdict.note(ProviderErrors.reason(provider, answer));
+                }
+            }
             case PROVIDER_FAULT -> {
                 if (write) {
                     // The provider answered the transaction itself: its word is final.
@@ -195,17 +229,6 @@ final class AnswerSlots {
                 } else {
                     verdict.fault(Outcome.Fault.ERROR_ANSWER, ProviderErrors.reason(provider, answer));
                 }
-            }
-        }
-    }
-
-    /** An eth_blockNumber answer is a free head report: it keeps lag current between probes. */
-    private void observeHead(Provider provider, RawJson result) {
-        if (result.length() > 4 && result.length() < 22 && result.source()[result.start()] == '"') {
-            long head = BlockParams.quantity(new String(result.source(), result.start() + 1, result.length() - 2,
-                    StandardCharsets.US_ASCII));
-            if (head >= 0) {
-                network.heads().observe(provider, head);
             }
         }
     }

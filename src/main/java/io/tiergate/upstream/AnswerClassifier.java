@@ -56,6 +56,11 @@ public final class AnswerClassifier {
         return ErrorClass.of(answer.errorCode(), answer.errorMessage());
     }
 
+    /** JSON-RPC's own "invalid request" / "parse error": what a node answers a request it cannot read. */
+    public static boolean rejectsRequest(UpstreamAnswer error) {
+        return (error.errorCode() == -32600 || error.errorCode() == -32700) && classify(error) == ErrorClass.DETERMINISTIC;
+    }
+
     /**
      * An error answer that speaks about the provider rather than the request (no id, a rate limit, a fault):
      * a rate limit rests it, anything else is its fault.

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a JSON-RPC error from a provider means for routing (read only through {@link AnswerClassifier}): a deterministic answer to hand back,
- * or a sign that this provider (not the request) is in trouble.
+ * What a JSON-RPC error from a provider means for routing (read only through {@link AnswerClassifier}): a
+ * deterministic answer to hand back, an answer another provider may improve on, or a sign that this provider
+ * (not the request) is in trouble. Only the last counts against the provider: whatever a client sends, its own
+ * request never takes a provider out.
  */
 public enum ErrorClass {
     /** The request's own answer (reverted, invalid params, nonce too low): returned as is. */
@@ -14,7 +16,13 @@ public enum ErrorClass {
     METHOD_NOT_FOUND,
     /** Rate limit or quota hit at the provider: back off and try another. */
     RATE_LIMITED,
-    /** Internal trouble or missing data at the provider: try another. */
+    /**
+     * This provider cannot answer this request: data it lacks (unknown block, pruned state, header not found) or an
+     * internal error on this input (an unknown tracer). Another provider may answer; if none does, this answer is
+     * passed on as the node gave it. It says nothing about the provider's health.
+     */
+    TRY_ELSEWHERE,
+    /** Trouble at the provider itself (not synced, overloaded, timing out): try another, and count it. */
     PROVIDER_FAULT;
 
     private static final List<String> DETERMINISTIC_HINTS = List.of(
@@ -28,10 +36,13 @@ public enum ErrorClass {
     private static final List<String> RATE_LIMIT_HINTS = List.of(
             "rate limit", "ratelimit", "rate-limit", "too many requests", "limit exceeded", "limit reached",
             "quota", "exceeded", "throttl", "capacity");
+    /** Data this node does not have, or work this request made it give up: another node may do better. */
+    private static final List<String> ELSEWHERE_HINTS = List.of(
+            "header not found", "missing trie node", "unknown block", "block not found", "pruned",
+            "state is not available", "historical state", "execution aborted");
     private static final List<String> FAULT_HINTS = List.of(
-            "header not found", "missing trie node", "unknown block", "block not found", "not synced", "syncing",
-            "internal error", "timeout", "timed out", "unavailable", "try again", "pruned", "state is not available",
-            "historical state", "overloaded", "busy");
+            "not synced", "syncing", "internal error", "timeout", "timed out", "unavailable", "try again",
+            "overloaded", "busy");
 
     static ErrorClass of(int code, String message) {
         String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
@@ -56,7 +67,10 @@ public enum ErrorClass {
         if (containsAny(m, RATE_LIMIT_HINTS)) {
             return RATE_LIMITED;
         }
-        if (code == -32603 || code == -32002 || containsAny(m, FAULT_HINTS)) {
+        if (containsAny(m, ELSEWHERE_HINTS) || code == -32603) {
+            return TRY_ELSEWHERE;
+        }
+        if (code == -32002 || containsAny(m, FAULT_HINTS)) {
             return PROVIDER_FAULT;
         }
         return DETERMINISTIC;

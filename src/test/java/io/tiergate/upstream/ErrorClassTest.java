@@ -22,16 +22,21 @@ class ErrorClassTest {
         -32000 | You've exceeded the RPS limit available on the current plan.                        | RATE_LIMITED
         -32603 | Request throttled                                                                   | RATE_LIMITED
 
-        # Provider trouble: missing data, internal errors
-        -32000 | header not found                                                                    | PROVIDER_FAULT
-        -32000 | missing trie node 1a2b3c4d5e6f (path ) state 0x1a2b is not available                | PROVIDER_FAULT
-        -32603 | internal error                                                                      | PROVIDER_FAULT
-        -32603 | ''                                                                                  | PROVIDER_FAULT
+        # This provider cannot answer this request (missing data, an internal error on this input): try another,
+        # blame no one, and pass the node's answer on when no provider does better
+        -32000 | header not found                                                                    | TRY_ELSEWHERE
+        -32000 | missing trie node 1a2b3c4d5e6f (path ) state 0x1a2b is not available                | TRY_ELSEWHERE
+        -32603 | internal error                                                                      | TRY_ELSEWHERE
+        -32603 | ''                                                                                  | TRY_ELSEWHERE
+        -32603 | 'failed to evaluate JS code: ReferenceError: noSuchTracer is not defined'          | TRY_ELSEWHERE
+        -32000 | unknown block                                                                       | TRY_ELSEWHERE
+        -32000 | execution aborted (timeout = 5s)                                                    | TRY_ELSEWHERE
+        -32000 | historical state 0xabc is not available                                             | TRY_ELSEWHERE
+
+        # Provider trouble: it cannot serve anything now
         -32002 | resource unavailable                                                                | PROVIDER_FAULT
-        -32000 | unknown block                                                                       | PROVIDER_FAULT
-        -32000 | execution aborted (timeout = 5s)                                                    | PROVIDER_FAULT
-        -32000 | historical state 0xabc is not available                                             | PROVIDER_FAULT
         -32000 | node is not synced                                                                  | PROVIDER_FAULT
+        -32000 | server is overloaded, try again later                                               | PROVIDER_FAULT
 
         # Deterministic answers: returned to the client as they are
         3      | execution reverted                                                                  | DETERMINISTIC
@@ -89,7 +94,8 @@ class ErrorClassTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-        -32000 | HEADER NOT FOUND                       | PROVIDER_FAULT
+        -32000 | HEADER NOT FOUND                       | TRY_ELSEWHERE
+        -32000 | NODE IS NOT SYNCED                     | PROVIDER_FAULT
         -32000 | Rate Limit Exceeded                    | RATE_LIMITED
         -32000 | Execution Reverted                     | DETERMINISTIC
         -32000 | The Method eth_foo Does Not Exist      | METHOD_NOT_FOUND
