@@ -9,6 +9,8 @@ import io.tiergate.config.NetworkProperties.CacheProperties;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.HedgeProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.provider.BackoffSettings;
+import io.tiergate.provider.CircuitBreakerSettings;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.TierDefinition;
@@ -141,8 +143,9 @@ public final class NetworkDefinitions {
         }
         RequestPaths paths = paths(key, name, n, tiers, leftOut);
         return new NetworkDefinition(name, n.chainId(), strategy, n.requestTimeout(), n.maxAttempts(), n.maxLagBlocks(),
-                breaker,
-                backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers), paths);
+                new CircuitBreakerSettings(breaker.enabled(), breaker.failureThreshold(), breaker.openDuration()),
+                new BackoffSettings(backoff.enabled(), backoff.initial(), backoff.max()),
+                list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers), paths);
     }
 
     /** Broadcast, hedging, cache, coalescing and method-not-found memory of one network. */

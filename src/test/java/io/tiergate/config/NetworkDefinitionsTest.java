@@ -12,6 +12,7 @@ import io.tiergate.config.NetworkProperties.LocalAnswersProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.config.ProviderProperties.QuotaProperties;
+import io.tiergate.policy.MethodLists;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.Quota;
@@ -656,7 +657,7 @@ class NetworkDefinitionsTest {
         assertThat(paths.localAnswers()).isTrue();
         assertThat(paths.methodNotFoundTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(find(resolveOne(seed()), "geth_local").methods())
-                .isEqualTo(new MethodsProperties(List.of(), List.of()));
+                .isEqualTo(new MethodLists(List.of(), List.of()));
     }
 
     @Test
@@ -728,8 +729,8 @@ class NetworkDefinitionsTest {
                 provider("geth_local", "http://127.0.0.1:8549").with(p -> p.methods =
                         new MethodsProperties(null, List.of("trace_*"))))));
         assertThat(find(ethereum, "erigon_local").methods()).isEqualTo(
-                new MethodsProperties(List.of("trace_*", "eth_*"), List.of()));
-        assertThat(find(ethereum, "geth_local").methods()).isEqualTo(new MethodsProperties(List.of(), List.of("trace_*")));
+                new MethodLists(List.of("trace_*", "eth_*"), List.of()));
+        assertThat(find(ethereum, "geth_local").methods()).isEqualTo(new MethodLists(List.of(), List.of("trace_*")));
 
         InvalidConfigurationException e = invalid(network(tier("local",
                 provider("erigon_local", "http://127.0.0.1:8545").with(p -> p.methods =
