@@ -13,12 +13,12 @@ import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.config.ProviderProperties.QuotaProperties;
 import io.tiergate.policy.MethodLists;
+import io.tiergate.provider.BroadcastMode;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.Quota;
+import io.tiergate.provider.RequestPaths;
 import io.tiergate.provider.TierDefinition;
-import io.tiergate.routing.BroadcastMode;
-import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import java.net.URI;
 import java.time.Duration;
@@ -706,7 +706,8 @@ class NetworkDefinitionsTest {
         assertThat(invalid(seed().with(n -> n.hedge = new HedgeProperties(true, Duration.ofMillis(50), 0.9, 0))).key())
                 .isEqualTo(NET + ".hedge.max-in-flight");
         HedgeProperties valid = new HedgeProperties(true, Duration.ofMillis(50), 0.9, 4);
-        assertThat(resolveOne(seed().with(n -> n.hedge = valid)).paths().hedge()).isEqualTo(valid);
+        assertThat(resolveOne(seed().with(n -> n.hedge = valid)).paths().hedge())
+                .isEqualTo(new RequestPaths.Hedge(true, Duration.ofMillis(50), 0.9, 4));
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.tiergate.provider;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.policy.MethodLists;
 import io.tiergate.policy.MethodPolicy;
-import io.tiergate.routing.RequestPaths;
 import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import io.tiergate.upstream.Outcome;
