@@ -1,6 +1,5 @@
 package io.tiergate.provider;
 
-import io.tiergate.selection.StrategyType;
 import java.time.Duration;
 import java.util.List;
 

@@ -3,7 +3,6 @@ package io.tiergate.provider;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.policy.MethodLists;
 import io.tiergate.policy.MethodPolicy;
-import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import io.tiergate.upstream.Outcome;
 import java.net.URI;
@@ -75,9 +74,13 @@ public final class ProviderFixtures implements AutoCloseable {
     public Network network(StrategyType strategy, TierSpec... tiers) {
         List<Tier> built = new ArrayList<>();
         for (int i = 0; i < tiers.length; i++) {
-            built.add(new Tier(tiers[i].name(), i, strategy.newStrategy(), tiers[i].providers()));
+            built.add(new Tier(tiers[i].name(), i, tiers[i].providers()));
         }
-        return new Network(network, built, new MethodPolicy(List.of(), List.of()));
+        NetworkDefinition d = network;
+        NetworkDefinition definition = new NetworkDefinition(d.name(), d.chainId(), strategy, d.requestTimeout(),
+                d.maxAttempts(), d.maxLagBlocks(), d.circuitBreaker(), d.rateLimitBackoff(), d.allowMethods(),
+                d.denyMethods(), d.tiers(), d.paths());
+        return new Network(definition, built, new MethodPolicy(List.of(), List.of()));
     }
 
     public static TierSpec tier(String name, Provider... providers) {

@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.policy.MethodLists;
-import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import io.tiergate.upstream.Outcome;
 import java.net.URI;

@@ -12,6 +12,7 @@ import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
 import io.tiergate.provider.Quota;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
