@@ -11,7 +11,7 @@ import io.tiergate.jsonrpc.ResponseWriter;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
-import io.tiergate.selection.StrategyType;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

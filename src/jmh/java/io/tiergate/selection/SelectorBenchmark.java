@@ -3,6 +3,7 @@ package io.tiergate.selection;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.provider.Tier;
 import io.tiergate.testsupport.MutableClock;
 import java.util.ArrayList;

@@ -9,12 +9,14 @@ import io.tiergate.config.NetworkProperties.CacheProperties;
 import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.HedgeProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.provider.BackoffSettings;
+import io.tiergate.provider.BroadcastMode;
+import io.tiergate.provider.CircuitBreakerSettings;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
+import io.tiergate.provider.RequestPaths;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.provider.TierDefinition;
-import io.tiergate.routing.BroadcastMode;
-import io.tiergate.routing.RequestPaths;
-import io.tiergate.selection.StrategyType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -141,8 +143,9 @@ public final class NetworkDefinitions {
         }
         RequestPaths paths = paths(key, name, n, tiers, leftOut);
         return new NetworkDefinition(name, n.chainId(), strategy, n.requestTimeout(), n.maxAttempts(), n.maxLagBlocks(),
-                breaker,
-                backoff, list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers), paths);
+                new CircuitBreakerSettings(breaker.enabled(), breaker.failureThreshold(), breaker.openDuration()),
+                new BackoffSettings(backoff.enabled(), backoff.initial(), backoff.max()),
+                list(n.allowMethods()), list(n.denyMethods()), List.copyOf(tiers), paths);
     }
 
     /** Broadcast, hedging, cache, coalescing and method-not-found memory of one network. */
@@ -192,7 +195,10 @@ public final class NetworkDefinitions {
             throw new InvalidConfigurationException(key + ".method-not-found-ttl",
                     "must be a duration, 0s to never remember (e.g. 10m)");
         }
-        return new RequestPaths(mode, List.copyOf(extras), hedge, cache, n.coalescing().enabled(),
+        return new RequestPaths(mode, List.copyOf(extras),
+                new RequestPaths.Hedge(hedge.enabled(), hedge.delay(), hedge.quantile(), hedge.maxInFlight()),
+                new RequestPaths.Cache(cache.enabled(), cache.maxSize().toBytes(), cache.confirmations()),
+                n.coalescing().enabled(),
                 n.localAnswers().enabled(), n.methodNotFoundTtl());
     }
 

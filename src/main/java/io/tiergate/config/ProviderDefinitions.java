@@ -6,6 +6,7 @@ import static io.tiergate.config.PropertyChecks.positive;
 
 import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.config.ProviderProperties.QuotaProperties;
+import io.tiergate.policy.MethodLists;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.Quota;
 import io.tiergate.provider.UrlRedactor;
@@ -76,11 +77,11 @@ final class ProviderDefinitions {
                 quota(key + ".rate-limit", p.rateLimit()), methods(key + ".methods", p.methods()));
     }
 
-    private static MethodsProperties methods(String key, MethodsProperties methods) {
+    private static MethodLists methods(String key, MethodsProperties methods) {
         if (methods == null) {
-            return new MethodsProperties(List.of(), List.of());
+            return MethodLists.EVERY_METHOD;
         }
-        return new MethodsProperties(globs(key + ".allow", methods.allow()), globs(key + ".deny", methods.deny()));
+        return new MethodLists(globs(key + ".allow", methods.allow()), globs(key + ".deny", methods.deny()));
     }
 
     private static List<String> globs(String key, List<String> globs) {

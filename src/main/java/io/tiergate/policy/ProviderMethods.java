@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.tiergate.config.ProviderProperties.MethodsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,7 @@ public final class ProviderMethods {
     private final Cache<String, Boolean> notFound;
 
     /** {@code ttl} zero: "method not found" answers are never remembered. */
-    public ProviderMethods(MethodsProperties methods, Duration ttl, Clock clock) {
+    public ProviderMethods(MethodLists methods, Duration ttl, Clock clock) {
         this.allow = methods.allow().isEmpty() ? null : MethodPolicy.compile(methods.allow(), Pattern.DOTALL);
         this.deny = methods.deny().isEmpty() ? null : MethodPolicy.compile(methods.deny(), Pattern.DOTALL);
         this.configured = allow == null && deny == null ? null

@@ -1,9 +1,5 @@
 package io.tiergate.provider;
 
-import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
-import io.tiergate.routing.RequestPaths;
-import io.tiergate.selection.StrategyType;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,8 +11,8 @@ public record NetworkDefinition(
         Duration requestTimeout,
         int maxAttempts,
         int maxLagBlocks,
-        CircuitBreakerProperties circuitBreaker,
-        RateLimitBackoffProperties rateLimitBackoff,
+        CircuitBreakerSettings circuitBreaker,
+        BackoffSettings rateLimitBackoff,
         List<String> allowMethods,
         List<String> denyMethods,
         List<TierDefinition> tiers,

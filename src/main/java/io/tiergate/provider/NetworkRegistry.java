@@ -32,7 +32,7 @@ public final class NetworkRegistry implements AutoCloseable {
                 for (ProviderDefinition p : tier.providers()) {
                     providers.add(factory.create(definition, p, changes(definition.name())));
                 }
-                tiers.add(new Tier(tier.name(), tier.priority(), definition.strategy().newStrategy(), providers));
+                tiers.add(new Tier(tier.name(), tier.priority(), providers));
             }
             MethodPolicy policy = new MethodPolicy(definition.denyMethods(), definition.allowMethods());
             networks.put(definition.name(), new Network(definition, tiers, policy));

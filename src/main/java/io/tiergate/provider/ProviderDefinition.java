@@ -1,6 +1,6 @@
 package io.tiergate.provider;
 
-import io.tiergate.config.ProviderProperties.MethodsProperties;
+import io.tiergate.policy.MethodLists;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +23,7 @@ public record ProviderDefinition(
         Duration healthCheckInterval,
         Map<String, String> headers,
         Quota.Spec quota,
-        MethodsProperties methods) {
+        MethodLists methods) {
 
     @Override
     public String toString() {

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.policy.ProviderMethods;
+import io.tiergate.upstream.Endpoint;
 import io.tiergate.upstream.UpstreamClient;
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -37,7 +38,7 @@ public final class ProviderFactory {
         if (!network.circuitBreaker().enabled()) {
             breaker.transitionToDisabledState();
         }
-        return new Provider(definition, new UpstreamClient(definition, maxResponseBytes, clock), breaker,
+        return new Provider(definition, new UpstreamClient(endpoint(definition), maxResponseBytes, clock), breaker,
                 new RateLimitBackoff(network.rateLimitBackoff(), clock, rest -> limits.rested(definition, rest)),
                 limits.quota(definition), new ProviderHealth(definition.maxFailures(), clock), probing,
                 new ProviderMethods(definition.methods(), network.paths().methodNotFoundTtl(), clock), clock, onChange);
@@ -51,6 +52,12 @@ public final class ProviderFactory {
     /** Breaker names are unique across networks: the same provider name may appear in two networks. */
     public static String breakerName(ProviderDefinition definition) {
         return definition.network() + "." + definition.name();
+    }
+
+    /** What the HTTP client needs of the definition; its pools are named {@code <network>-<provider>}. */
+    private static Endpoint endpoint(ProviderDefinition definition) {
+        return new Endpoint(definition.network() + "-" + definition.name(), definition.url(), definition.headers(),
+                definition.timeout());
     }
 
     private CircuitBreakerConfig breakerConfig(NetworkDefinition network) {

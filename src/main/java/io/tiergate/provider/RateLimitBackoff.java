@@ -1,7 +1,6 @@
 package io.tiergate.provider;
 
 import io.github.resilience4j.core.IntervalFunction;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +12,7 @@ import java.util.function.Consumer;
  */
 public final class RateLimitBackoff {
 
-    private final RateLimitBackoffProperties settings;
+    private final BackoffSettings settings;
     private final IntervalFunction interval;
     private final Clock clock;
     private final Consumer<Duration> onTrip;
@@ -21,12 +20,12 @@ public final class RateLimitBackoff {
     private volatile long untilMillis;
     private volatile long lastLimitedMillis;
 
-    public RateLimitBackoff(RateLimitBackoffProperties settings, Clock clock) {
+    public RateLimitBackoff(BackoffSettings settings, Clock clock) {
         this(settings, clock, rest -> { });
     }
 
     /** {@code onTrip} hears every rest this replica decides (to tell the rest of the fleet); it must not block. */
-    public RateLimitBackoff(RateLimitBackoffProperties settings, Clock clock, Consumer<Duration> onTrip) {
+    public RateLimitBackoff(BackoffSettings settings, Clock clock, Consumer<Duration> onTrip) {
         this.settings = settings;
         this.clock = clock;
         this.onTrip = onTrip;

@@ -1,21 +1,18 @@
 package io.tiergate.provider;
 
-import io.tiergate.selection.SelectionStrategy;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One priority level of a network: its providers and the strategy instance that spreads load over them. */
+/** One priority level of a network: its providers (the selector keeps the strategy that spreads load over them). */
 public final class Tier {
 
     private final String name;
     private final int priority;
-    private final SelectionStrategy strategy;
     private volatile List<Provider> providers;
 
-    public Tier(String name, int priority, SelectionStrategy strategy, List<Provider> providers) {
+    public Tier(String name, int priority, List<Provider> providers) {
         this.name = name;
         this.priority = priority;
-        this.strategy = strategy;
         this.providers = List.copyOf(providers);
     }
 
@@ -25,10 +22,6 @@ public final class Tier {
 
     public int priority() {
         return priority;
-    }
-
-    public SelectionStrategy strategy() {
-        return strategy;
     }
 
     public List<Provider> providers() {

@@ -8,6 +8,7 @@ import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
+import io.tiergate.provider.RequestPaths;
 import io.tiergate.provider.Tier;
 import io.tiergate.transaction.SubmissionError;
 import io.tiergate.transaction.TransactionHash;

@@ -3,11 +3,11 @@ package io.tiergate.routing;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tiergate.config.NetworkProperties.HedgeProperties;
 import io.tiergate.metrics.BroadcastMetrics;
 import io.tiergate.metrics.HedgeMetrics;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
+import io.tiergate.provider.RequestPaths;
 import java.time.Duration;
 
 /**
@@ -31,7 +31,7 @@ final class NetworkPaths {
         this.config = network.definition().paths();
         String name = network.name();
         this.broadcastMetrics = new BroadcastMetrics(meters, name);
-        HedgeProperties hedge = config.hedge();
+        RequestPaths.Hedge hedge = config.hedge();
         if (hedge.enabled()) {
             // A semaphore that never waits: a hedge either goes out now or not at all.
             hedges = Bulkhead.of("hedges-" + name, BulkheadConfig.custom()
@@ -69,7 +69,7 @@ final class NetworkPaths {
      * once it has enough of them, else {@code hedge.delay}.
      */
     Duration hedgeDelay(Provider provider) {
-        HedgeProperties hedge = config.hedge();
+        RequestPaths.Hedge hedge = config.hedge();
         if (hedge.quantile() != null && provider != null) {
             long nanos = provider.recent().latencyQuantile(hedge.quantile(), MIN_LATENCY_SAMPLES);
             if (nanos >= 0) {

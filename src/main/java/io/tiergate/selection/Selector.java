@@ -7,6 +7,8 @@ import io.tiergate.provider.Tier;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tier priority first: the first tier (in list order) with a usable, untried provider serves, and
@@ -15,11 +17,13 @@ import java.util.List;
  * a fallback: chosen (tier by tier again) only when no healthy provider is left in any tier. When
  * nothing is usable anywhere, the least recently failed provider is tried as a last resort (never
  * one whose quota is spent: that budget is a hard limit). A provider that does not serve the request's
- * method (method routing) is never chosen, not even as a last resort.
+ * method (method routing) is never chosen, not even as a last resort. Each tier has a strategy instance of its
+ * own (a rotation counter is that tier's alone), made on the tier's first pick; tiers are never removed.
  */
 public final class Selector {
 
     private final Clock clock;
+    private final Map<Tier, SelectionStrategy> strategies = new ConcurrentHashMap<>();
 
     public Selector(Clock clock) {
         this.clock = clock;
@@ -60,7 +64,7 @@ public final class Selector {
                 return new Choice(trial, false);
             }
             if (candidates != null) {
-                return new Choice(tier.strategy().pick(weighted(candidates), now), false);
+                return new Choice(strategy(network, tier).pick(weighted(candidates), now), false);
             }
         }
         if (anyFallback) {
@@ -73,7 +77,7 @@ public final class Selector {
     }
 
     /** Lagging, syncing or behind the requested block: better than nothing once nothing healthy is left. */
-    private static Choice fallback(Network network, SelectionContext context, long now) {
+    private Choice fallback(Network network, SelectionContext context, long now) {
         for (Tier tier : network.tiers()) {
             List<Provider> candidates = null;
             for (Provider p : tier.providers()) {
@@ -85,10 +89,17 @@ public final class Selector {
                 }
             }
             if (candidates != null) {
-                return new Choice(tier.strategy().pick(weighted(candidates), now), false);
+                return new Choice(strategy(network, tier).pick(weighted(candidates), now), false);
             }
         }
         return null;
+    }
+
+    private SelectionStrategy strategy(Network network, Tier tier) {
+        SelectionStrategy strategy = strategies.get(tier);
+        // The lookup alone on the request path: the lambda is only made for a tier's first pick.
+        return strategy != null ? strategy
+                : strategies.computeIfAbsent(tier, t -> SelectionStrategy.of(network.definition().strategy()));
     }
 
     /** Weight 0 means no traffic while another provider of the tier is usable, whatever the strategy. */

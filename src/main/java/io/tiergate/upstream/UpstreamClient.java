@@ -5,7 +5,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.tiergate.provider.ProviderDefinition;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +35,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final Clock clock;
     private final long maxResponseBytes;
 
-    public UpstreamClient(ProviderDefinition provider, long maxResponseBytes, Clock clock) {
+    public UpstreamClient(Endpoint provider, long maxResponseBytes, Clock clock) {
         this.clock = clock;
         this.maxResponseBytes = maxResponseBytes;
         boolean tls = "https".equalsIgnoreCase(provider.url().getScheme());
@@ -46,7 +45,7 @@ public final class UpstreamClient implements AutoCloseable {
         URI url = URI.create(UrlUserInfo.withoutUserInfo(provider.url()));
         String basic = UrlUserInfo.basicAuthorization(provider.url());
         this.pools = new LoopLocalPools(
-                (i, count) -> ConnectionProvider.builder("tiergate-" + provider.network() + "-" + provider.name() + "-" + i)
+                (i, count) -> ConnectionProvider.builder("tiergate-" + provider.name() + "-" + i)
                         .maxConnections(Math.max(1, MAX_CONNECTIONS / count))
                         .pendingAcquireMaxCount(Math.max(1, MAX_PENDING / count))
                         .maxIdleTime(Duration.ofSeconds(30))

@@ -12,13 +12,14 @@ import io.tiergate.config.NetworkProperties.LocalAnswersProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.config.ProviderProperties.QuotaProperties;
+import io.tiergate.policy.MethodLists;
+import io.tiergate.provider.BroadcastMode;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.ProviderDefinition;
 import io.tiergate.provider.Quota;
+import io.tiergate.provider.RequestPaths;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.provider.TierDefinition;
-import io.tiergate.routing.BroadcastMode;
-import io.tiergate.routing.RequestPaths;
-import io.tiergate.selection.StrategyType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -656,7 +657,7 @@ class NetworkDefinitionsTest {
         assertThat(paths.localAnswers()).isTrue();
         assertThat(paths.methodNotFoundTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(find(resolveOne(seed()), "geth_local").methods())
-                .isEqualTo(new MethodsProperties(List.of(), List.of()));
+                .isEqualTo(new MethodLists(List.of(), List.of()));
     }
 
     @Test
@@ -705,7 +706,8 @@ class NetworkDefinitionsTest {
         assertThat(invalid(seed().with(n -> n.hedge = new HedgeProperties(true, Duration.ofMillis(50), 0.9, 0))).key())
                 .isEqualTo(NET + ".hedge.max-in-flight");
         HedgeProperties valid = new HedgeProperties(true, Duration.ofMillis(50), 0.9, 4);
-        assertThat(resolveOne(seed().with(n -> n.hedge = valid)).paths().hedge()).isEqualTo(valid);
+        assertThat(resolveOne(seed().with(n -> n.hedge = valid)).paths().hedge())
+                .isEqualTo(new RequestPaths.Hedge(true, Duration.ofMillis(50), 0.9, 4));
     }
 
     @Test
@@ -728,8 +730,8 @@ class NetworkDefinitionsTest {
                 provider("geth_local", "http://127.0.0.1:8549").with(p -> p.methods =
                         new MethodsProperties(null, List.of("trace_*"))))));
         assertThat(find(ethereum, "erigon_local").methods()).isEqualTo(
-                new MethodsProperties(List.of("trace_*", "eth_*"), List.of()));
-        assertThat(find(ethereum, "geth_local").methods()).isEqualTo(new MethodsProperties(List.of(), List.of("trace_*")));
+                new MethodLists(List.of("trace_*", "eth_*"), List.of()));
+        assertThat(find(ethereum, "geth_local").methods()).isEqualTo(new MethodLists(List.of(), List.of("trace_*")));
 
         InvalidConfigurationException e = invalid(network(tier("local",
                 provider("erigon_local", "http://127.0.0.1:8545").with(p -> p.methods =

@@ -2,7 +2,6 @@ package io.tiergate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,7 @@ class ProviderMethodsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private ProviderMethods methods(List<String> allow, List<String> deny, Duration ttl) {
-        return new ProviderMethods(new MethodsProperties(allow, deny), ttl, clock);
+        return new ProviderMethods(new MethodLists(allow, deny), ttl, clock);
     }
 
     @Test

@@ -6,8 +6,6 @@ import static io.tiergate.provider.ProviderFixtures.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import io.tiergate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +18,11 @@ class CircuitBreakerTest {
     private static final Duration JUST_PAST_OPEN_DURATION = OPEN_DURATION.plusMillis(1);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final ProviderFixtures fixtures = fixtures(new CircuitBreakerProperties(true, 3, OPEN_DURATION));
+    private final ProviderFixtures fixtures = fixtures(new CircuitBreakerSettings(true, 3, OPEN_DURATION));
 
-    private ProviderFixtures fixtures(CircuitBreakerProperties breaker) {
+    private ProviderFixtures fixtures(CircuitBreakerSettings breaker) {
         return new ProviderFixtures(clock, breaker,
-                new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900)));
+                new BackoffSettings(true, Duration.ofSeconds(60), Duration.ofSeconds(900)));
     }
 
     @AfterEach
@@ -76,7 +74,7 @@ class CircuitBreakerTest {
 
     @Test
     void thresholdIsConfigurable() {
-        try (ProviderFixtures one = fixtures(new CircuitBreakerProperties(true, 1, OPEN_DURATION))) {
+        try (ProviderFixtures one = fixtures(new CircuitBreakerSettings(true, 1, OPEN_DURATION))) {
             Provider p = one.provider("fragile", "local", 100);
 
             fail(p);
@@ -183,7 +181,7 @@ class CircuitBreakerTest {
 
     @Test
     void disabledBreakerNeverOpens() {
-        try (ProviderFixtures off = fixtures(new CircuitBreakerProperties(false, 3, OPEN_DURATION))) {
+        try (ProviderFixtures off = fixtures(new CircuitBreakerSettings(false, 3, OPEN_DURATION))) {
             Provider p = off.provider("erigon_local", "local", 100);
 
             for (int i = 0; i < 20; i++) {

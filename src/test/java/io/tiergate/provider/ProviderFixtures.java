@@ -1,12 +1,8 @@
 package io.tiergate.provider;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
-import io.tiergate.config.ProviderProperties.MethodsProperties;
+import io.tiergate.policy.MethodLists;
 import io.tiergate.policy.MethodPolicy;
-import io.tiergate.routing.RequestPaths;
-import io.tiergate.selection.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import io.tiergate.upstream.Outcome;
 import java.net.URI;
@@ -31,11 +27,11 @@ public final class ProviderFixtures implements AutoCloseable {
     private final List<ProviderStateChange> changes = new ArrayList<>();
 
     public ProviderFixtures(MutableClock clock) {
-        this(clock, new CircuitBreakerProperties(true, 3, Duration.ofSeconds(60)),
-                new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900)));
+        this(clock, new CircuitBreakerSettings(true, 3, Duration.ofSeconds(60)),
+                new BackoffSettings(true, Duration.ofSeconds(60), Duration.ofSeconds(900)));
     }
 
-    public ProviderFixtures(MutableClock clock, CircuitBreakerProperties breaker, RateLimitBackoffProperties backoff) {
+    public ProviderFixtures(MutableClock clock, CircuitBreakerSettings breaker, BackoffSettings backoff) {
         this.clock = clock;
         this.network = new NetworkDefinition(NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED, Duration.ofSeconds(10), 5, 3,
                 breaker, backoff, List.of(), List.of(), List.of(), RequestPaths.DEFAULTS);
@@ -61,11 +57,11 @@ public final class ProviderFixtures implements AutoCloseable {
     }
 
     public Provider provider(String name, String tier, int weight, Quota.Spec quota) {
-        return provider(name, tier, weight, quota, new MethodsProperties(List.of(), List.of()));
+        return provider(name, tier, weight, quota, new MethodLists(List.of(), List.of()));
     }
 
     /** A provider with {@code methods.allow} / {@code methods.deny}. */
-    public Provider provider(String name, String tier, int weight, Quota.Spec quota, MethodsProperties methods) {
+    public Provider provider(String name, String tier, int weight, Quota.Spec quota, MethodLists methods) {
         URI url = URI.create("http://127.0.0.1:1/");
         ProviderDefinition definition = new ProviderDefinition(name, NETWORK, tier, url, url.toString(), null, weight,
                 Duration.ofSeconds(5), 3, Duration.ofSeconds(30), Map.of(), quota, methods);
@@ -78,9 +74,13 @@ public final class ProviderFixtures implements AutoCloseable {
     public Network network(StrategyType strategy, TierSpec... tiers) {
         List<Tier> built = new ArrayList<>();
         for (int i = 0; i < tiers.length; i++) {
-            built.add(new Tier(tiers[i].name(), i, strategy.newStrategy(), tiers[i].providers()));
+            built.add(new Tier(tiers[i].name(), i, tiers[i].providers()));
         }
-        return new Network(network, built, new MethodPolicy(List.of(), List.of()));
+        NetworkDefinition d = network;
+        NetworkDefinition definition = new NetworkDefinition(d.name(), d.chainId(), strategy, d.requestTimeout(),
+                d.maxAttempts(), d.maxLagBlocks(), d.circuitBreaker(), d.rateLimitBackoff(), d.allowMethods(),
+                d.denyMethods(), d.tiers(), d.paths());
+        return new Network(definition, built, new MethodPolicy(List.of(), List.of()));
     }
 
     public static TierSpec tier(String name, Provider... providers) {

@@ -2,7 +2,7 @@ package io.tiergate.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tiergate.config.ProviderProperties.MethodsProperties;
+import io.tiergate.policy.MethodLists;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,7 @@ class ProviderSecretsTest {
         URI uri = URI.create(url);
         return ProviderSecrets.of(new ProviderDefinition("p", "ethereum", "cloud", uri, UrlRedactor.redact(uri, apiKey),
                 null, 100, Duration.ofSeconds(5), 3, Duration.ofSeconds(30), headers, null,
-                new MethodsProperties(List.of(), List.of())));
+                new MethodLists(List.of(), List.of())));
     }
 
     @Test

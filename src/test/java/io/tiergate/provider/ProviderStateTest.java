@@ -11,11 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
-import io.tiergate.config.ProviderProperties.MethodsProperties;
-import io.tiergate.routing.RequestPaths;
-import io.tiergate.selection.StrategyType;
+import io.tiergate.policy.MethodLists;
 import io.tiergate.testsupport.MutableClock;
 import io.tiergate.upstream.Outcome;
 import java.net.URI;
@@ -52,13 +48,13 @@ class ProviderStateTest {
     private Provider provider(boolean probing, boolean breakerEnabled) {
         factory = new ProviderFactory(clock, breakers, 1 << 20, probing, FleetLimits.local(clock));
         NetworkDefinition network = new NetworkDefinition(ProviderFixtures.NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED,
-                Duration.ofSeconds(10), 5, 3, new CircuitBreakerProperties(breakerEnabled, 10, Duration.ofSeconds(60)),
-                new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900)), List.of(),
+                Duration.ofSeconds(10), 5, 3, new CircuitBreakerSettings(breakerEnabled, 10, Duration.ofSeconds(60)),
+                new BackoffSettings(true, Duration.ofSeconds(60), Duration.ofSeconds(900)), List.of(),
                 List.of(), List.of(), RequestPaths.DEFAULTS);
         URI url = URI.create("http://127.0.0.1:1/");
         ProviderDefinition definition = new ProviderDefinition("p" + created.size(), ProviderFixtures.NETWORK,
                 "local", url, url.toString(), null, 100, Duration.ofSeconds(5), MAX_FAILURES,
-                Duration.ofSeconds(30), Map.of(), null, new MethodsProperties(List.of(), List.of()));
+                Duration.ofSeconds(30), Map.of(), null, new MethodLists(List.of(), List.of()));
         Provider provider = factory.create(network, definition, transitions::add);
         created.add(provider);
         return provider;

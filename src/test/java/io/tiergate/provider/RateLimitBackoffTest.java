@@ -4,8 +4,6 @@ import static io.tiergate.provider.ProviderFixtures.rateLimit;
 import static io.tiergate.provider.ProviderFixtures.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import io.tiergate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class RateLimitBackoffTest {
 
-    private static final RateLimitBackoffProperties DEFAULTS =
-            new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900));
+    private static final BackoffSettings DEFAULTS =
+            new BackoffSettings(true, Duration.ofSeconds(60), Duration.ofSeconds(900));
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
@@ -46,7 +44,7 @@ class RateLimitBackoffTest {
     @Test
     void configuredInitialAndMaxAreHonoured() {
         RateLimitBackoff backoff = new RateLimitBackoff(
-                new RateLimitBackoffProperties(true, Duration.ofSeconds(1), Duration.ofSeconds(5)), clock);
+                new BackoffSettings(true, Duration.ofSeconds(1), Duration.ofSeconds(5)), clock);
 
         assertThat(restsInSeconds(backoff, 5)).containsExactly(1L, 2L, 4L, 5L, 5L);
     }
@@ -120,7 +118,7 @@ class RateLimitBackoffTest {
     @Test
     void disabledBackoffNeverRests() {
         RateLimitBackoff backoff = new RateLimitBackoff(
-                new RateLimitBackoffProperties(false, Duration.ofSeconds(60), Duration.ofSeconds(900)), clock);
+                new BackoffSettings(false, Duration.ofSeconds(60), Duration.ofSeconds(900)), clock);
 
         for (int i = 0; i < 5; i++) {
             assertThat(backoff.trip(null)).isZero();
@@ -166,8 +164,8 @@ class RateLimitBackoffTest {
     @Test
     void providerWithDisabledBackoffStaysUsableWhenRateLimited() {
         try (ProviderFixtures fixtures = new ProviderFixtures(clock,
-                new CircuitBreakerProperties(true, 3, Duration.ofSeconds(60)),
-                new RateLimitBackoffProperties(false, Duration.ofSeconds(60), Duration.ofSeconds(900)))) {
+                new CircuitBreakerSettings(true, 3, Duration.ofSeconds(60)),
+                new BackoffSettings(false, Duration.ofSeconds(60), Duration.ofSeconds(900)))) {
             Provider p = fixtures.provider("infura_primary", "cloud", 60);
 
             assertThat(rateLimit(p)).isZero();

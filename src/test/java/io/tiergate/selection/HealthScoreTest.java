@@ -6,8 +6,8 @@ import static io.tiergate.provider.ProviderFixtures.succeed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
-import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
+import io.tiergate.provider.CircuitBreakerSettings;
+import io.tiergate.provider.BackoffSettings;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
 import io.tiergate.testsupport.MutableClock;
@@ -21,8 +21,8 @@ class HealthScoreTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     // A breaker that never opens here, so that many failures in a row can be recorded.
     private final ProviderFixtures fixtures = new ProviderFixtures(clock,
-            new CircuitBreakerProperties(true, 1000, Duration.ofSeconds(60)),
-            new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900)));
+            new CircuitBreakerSettings(true, 1000, Duration.ofSeconds(60)),
+            new BackoffSettings(true, Duration.ofSeconds(60), Duration.ofSeconds(900)));
 
     @AfterEach
     void dispose() {

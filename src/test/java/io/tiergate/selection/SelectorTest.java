@@ -6,12 +6,13 @@ import static io.tiergate.provider.ProviderFixtures.tier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.tiergate.config.ProviderProperties.MethodsProperties;
+import io.tiergate.policy.MethodLists;
 import io.tiergate.provider.Availability;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
 import io.tiergate.provider.Quota;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -356,7 +357,7 @@ class SelectorTest {
     // --- method routing ---------------------------------------------------------------------------
 
     private Provider withMethods(String name, String tier, List<String> allow, List<String> deny) {
-        return fixtures.provider(name, tier, 100, null, new MethodsProperties(allow, deny));
+        return fixtures.provider(name, tier, 100, null, new MethodLists(allow, deny));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.tiergate.provider.Provider;
 import io.tiergate.provider.ProviderFixtures;
+import io.tiergate.provider.StrategyType;
 import io.tiergate.testsupport.MutableClock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class StrategiesTest {
         Provider b = fixtures.provider("b", "local", 80);
         Provider c = fixtures.provider("c", "local", 1);
         List<Provider> candidates = List.of(a, b, c);
-        SelectionStrategy strategy = StrategyType.ROUND_ROBIN.newStrategy();
+        SelectionStrategy strategy = SelectionStrategy.of(StrategyType.ROUND_ROBIN);
 
         List<Provider> picked = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -65,7 +66,7 @@ class StrategiesTest {
         Provider a = fixtures.provider("a", "local", 100);
         Provider b = fixtures.provider("b", "local", 100);
         Provider c = fixtures.provider("c", "local", 100);
-        SelectionStrategy strategy = StrategyType.ROUND_ROBIN.newStrategy();
+        SelectionStrategy strategy = SelectionStrategy.of(StrategyType.ROUND_ROBIN);
         strategy.pick(List.of(a, b, c), clock.millis());
 
         List<Provider> picked = new ArrayList<>();
@@ -80,8 +81,8 @@ class StrategiesTest {
     void eachTierHasItsOwnRotation() {
         Provider a = fixtures.provider("a", "local", 100);
         Provider b = fixtures.provider("b", "local", 100);
-        SelectionStrategy one = StrategyType.ROUND_ROBIN.newStrategy();
-        SelectionStrategy two = StrategyType.ROUND_ROBIN.newStrategy();
+        SelectionStrategy one = SelectionStrategy.of(StrategyType.ROUND_ROBIN);
+        SelectionStrategy two = SelectionStrategy.of(StrategyType.ROUND_ROBIN);
 
         one.pick(List.of(a, b), clock.millis());
 
@@ -99,7 +100,7 @@ class StrategiesTest {
         a.tryStartCall();
         a.tryStartCall();
         c.tryStartCall();
-        SelectionStrategy strategy = StrategyType.LEAST_CONNECTIONS.newStrategy();
+        SelectionStrategy strategy = SelectionStrategy.of(StrategyType.LEAST_CONNECTIONS);
 
         assertThat(strategy.pick(List.of(a, b, c), clock.millis())).isSameAs(b);
 
@@ -119,7 +120,7 @@ class StrategiesTest {
         Provider heavy2 = fixtures.provider("heavy2", "local", 90);
         Provider busy = fixtures.provider("busy", "local", 1000);
         busy.tryStartCall();
-        SelectionStrategy strategy = StrategyType.LEAST_CONNECTIONS.newStrategy();
+        SelectionStrategy strategy = SelectionStrategy.of(StrategyType.LEAST_CONNECTIONS);
 
         assertThat(strategy.pick(List.of(light, heavy1, heavy2, busy), clock.millis())).isSameAs(heavy1);
         assertThat(strategy.pick(List.of(light, heavy2, heavy1, busy), clock.millis())).isSameAs(heavy2);
@@ -133,7 +134,7 @@ class StrategiesTest {
         Provider b = fixtures.provider("b", "local", 80);
         Provider c = fixtures.provider("c", "local", 20);
 
-        Map<Provider, Double> shares = shares(StrategyType.PRIORITY_WEIGHTED.newStrategy(), List.of(a, b, c),
+        Map<Provider, Double> shares = shares(SelectionStrategy.of(StrategyType.PRIORITY_WEIGHTED), List.of(a, b, c),
                 clock.millis());
 
         assertThat(shares.get(a)).isCloseTo(0.5, within(TOLERANCE));
@@ -149,7 +150,7 @@ class StrategiesTest {
         fail(b);
         fail(b); // 80 / 2^2 = 20
 
-        Map<Provider, Double> shares = shares(StrategyType.PRIORITY_WEIGHTED.newStrategy(), List.of(a, b, c),
+        Map<Provider, Double> shares = shares(SelectionStrategy.of(StrategyType.PRIORITY_WEIGHTED), List.of(a, b, c),
                 clock.millis());
 
         assertThat(shares.get(a)).isCloseTo(100 / 140.0, within(TOLERANCE));
@@ -164,7 +165,7 @@ class StrategiesTest {
         rateLimit(b); // 100 x 0.1 = 10
         clock.advance(java.time.Duration.ofSeconds(61)); // its rest is over, the memory of it is not
 
-        Map<Provider, Double> shares = shares(StrategyType.PRIORITY_WEIGHTED.newStrategy(), List.of(a, b),
+        Map<Provider, Double> shares = shares(SelectionStrategy.of(StrategyType.PRIORITY_WEIGHTED), List.of(a, b),
                 clock.millis());
 
         assertThat(shares.get(b)).isCloseTo(10 / 110.0, within(TOLERANCE));
@@ -175,7 +176,7 @@ class StrategiesTest {
         Provider a = fixtures.provider("a", "local", 100);
         Provider standby = fixtures.provider("standby", "local", 0);
 
-        Map<Provider, Double> shares = shares(StrategyType.PRIORITY_WEIGHTED.newStrategy(), List.of(a, standby),
+        Map<Provider, Double> shares = shares(SelectionStrategy.of(StrategyType.PRIORITY_WEIGHTED), List.of(a, standby),
                 clock.millis());
 
         assertThat(shares.get(standby)).isZero();
@@ -186,7 +187,7 @@ class StrategiesTest {
         Provider a = fixtures.provider("a", "public", 0);
         Provider b = fixtures.provider("b", "public", 0);
 
-        Map<Provider, Double> shares = shares(StrategyType.PRIORITY_WEIGHTED.newStrategy(), List.of(a, b),
+        Map<Provider, Double> shares = shares(SelectionStrategy.of(StrategyType.PRIORITY_WEIGHTED), List.of(a, b),
                 clock.millis());
 
         assertThat(shares.get(a)).isCloseTo(0.5, within(TOLERANCE));
@@ -196,11 +197,11 @@ class StrategiesTest {
     @Test
     void singleCandidateIsAlwaysPickedWhateverItsScore() {
         Provider only = fixtures.provider("only", "local", 0);
-        SelectionStrategy weighted = StrategyType.PRIORITY_WEIGHTED.newStrategy();
+        SelectionStrategy weighted = SelectionStrategy.of(StrategyType.PRIORITY_WEIGHTED);
 
         assertThat(weighted.pick(List.of(only), clock.millis())).isSameAs(only);
-        assertThat(StrategyType.ROUND_ROBIN.newStrategy().pick(List.of(only), clock.millis())).isSameAs(only);
-        assertThat(StrategyType.LEAST_CONNECTIONS.newStrategy().pick(List.of(only), clock.millis())).isSameAs(only);
+        assertThat(SelectionStrategy.of(StrategyType.ROUND_ROBIN).pick(List.of(only), clock.millis())).isSameAs(only);
+        assertThat(SelectionStrategy.of(StrategyType.LEAST_CONNECTIONS).pick(List.of(only), clock.millis())).isSameAs(only);
     }
 
     @Test

@@ -3,12 +3,11 @@ package io.tiergate.rpc.read;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tiergate.cache.AnswerCache;
 import io.tiergate.coalescing.Coalescer;
-import io.tiergate.config.NetworkProperties.CacheProperties;
 import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.metrics.LocalAnswerMetrics;
 import io.tiergate.provider.Network;
 import io.tiergate.provider.NetworkRegistry;
-import io.tiergate.routing.RequestPaths;
+import io.tiergate.provider.RequestPaths;
 import io.tiergate.routing.RequestRouter;
 import io.tiergate.routing.RouteOptions;
 import io.tiergate.routing.RoutingResult;
@@ -39,9 +38,9 @@ public final class Reads {
         if (config.coalescing()) {
             path = new CoalescingReader(new Coalescer<>(), metrics, path);
         }
-        CacheProperties cache = config.cache();
+        RequestPaths.Cache cache = config.cache();
         if (cache.enabled()) {
-            AnswerCache answers = new AnswerCache(cache.maxSize().toBytes(), cache.confirmations());
+            AnswerCache answers = new AnswerCache(cache.maxBytes(), cache.confirmations());
             metrics.bindCache(answers.caffeine(), answers::weightedSize);
             path = new CacheReader(answers, path);
         }

@@ -1,4 +1,4 @@
-package io.tiergate.routing;
+package io.tiergate.provider;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

@@ -1,29 +1,22 @@
-package io.tiergate.selection;
+package io.tiergate.provider;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** The strategies a network can name in {@code strategy:}. */
+/** The strategies a network can name in {@code strategy:}; the selection package maps each to its implementation. */
 public enum StrategyType {
-    PRIORITY_WEIGHTED("priority-weighted", SelectionStrategy::priorityWeighted),
-    ROUND_ROBIN("round-robin", SelectionStrategy::roundRobin),
-    LEAST_CONNECTIONS("least-connections", SelectionStrategy::leastConnections);
+    PRIORITY_WEIGHTED("priority-weighted"),
+    ROUND_ROBIN("round-robin"),
+    LEAST_CONNECTIONS("least-connections");
 
     private final String configName;
-    private final Supplier<SelectionStrategy> factory;
 
-    StrategyType(String configName, Supplier<SelectionStrategy> factory) {
+    StrategyType(String configName) {
         this.configName = configName;
-        this.factory = factory;
     }
 
     public String configName() {
         return configName;
-    }
-
-    public SelectionStrategy newStrategy() {
-        return factory.get();
     }
 
     /** Accepts the documented kebab-case names, case-insensitively; null when unknown. */
