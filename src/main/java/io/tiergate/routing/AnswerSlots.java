@@ -1,6 +1,5 @@
 package io.tiergate.routing;
 
-import io.tiergate.jsonrpc.BlockParams;
 import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.jsonrpc.UpstreamAnswer;
 import io.tiergate.policy.ProviderMethods;
@@ -8,13 +7,12 @@ import io.tiergate.provider.Network;
 import io.tiergate.provider.Provider;
 import io.tiergate.upstream.AnswerClassifier;
 import io.tiergate.upstream.ErrorClass;
-import io.tiergate.upstream.Outcome;
 import java.util.List;
 
 /**
  * One slot per request of a client body: what it was answered, or why not, and whether it still waits. A
  * provider's answers are matched to the slots by the gateway's own ids, and each answer is judged by the
- * classifier's {@link ErrorClass}: passed on, kept as a fallback, or failed over.
+ * classifier (see {@link AnswerJudge}): passed on, kept as a fallback, or failed over.
  */
 final class AnswerSlots {
 
@@ -27,6 +25,7 @@ final class AnswerSlots {
     private final GatewayError[] errors;
     private final boolean[] settled;
     private final boolean[] sent;
+    private final FilterPins pins;
     private int pending;
     private boolean resendWrites;
     private Provider answeredBy;
@@ -44,6 +43,12 @@ final class AnswerSlots {
         this.settled = new boolean[n];
         this.sent = new boolean[n];
         this.pending = n;
+        this.pins = FilterPins.of(network, requests);
+        for (int i = 0; pins != null && i < n; i++) {
+            if (pins.unknown(i)) {
+                settle(i, requests.get(i).isNotification() ? null : FilterPins.notFound(i, requests.get(i)), null);
+            }
+        }
     }
 
     void resendWrites() {
@@ -74,6 +79,21 @@ final class AnswerSlots {
         return false;
     }
 
+    /** Whether {@code provider} takes pending request {@code i}: by its methods, and a filter call only its owner. */
+    private boolean goesTo(int i, Provider provider) {
+        return !settled[i] && provider.methods().serves(requests.get(i).method())
+                && (pins == null || pins.allows(i, provider));
+    }
+
+    boolean servesAny(Provider provider) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (goesTo(i, provider)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The refusal of {@code methods} for the last pending request it refuses, or null when it serves one. */
     ProviderMethods.Refusal refusal(ProviderMethods methods) {
         ProviderMethods.Refusal refusal = null;
@@ -91,18 +111,15 @@ final class AnswerSlots {
     /** Picks the pending requests {@code provider} serves for the next attempt; returns how many. */
     int prepare(Provider provider) {
         int count = 0;
-        ProviderMethods methods = provider.methods();
         for (int i = 0; i < requests.size(); i++) {
-            sent[i] = !settled[i] && methods.serves(requests.get(i).method());
-            if (sent[i]) {
-                count++;
-            }
+            sent[i] = goesTo(i, provider);
+            count += sent[i] ? 1 : 0;
         }
         return count;
     }
 
     byte[] upstreamBody() {
-        return UpstreamBody.of(requests, sent, pending, batch);
+        return UpstreamBody.of(requests, sent, pending, batch, pins);
     }
 
     /** What a provider's parsed answer means for each pending request, and for the provider. */
@@ -112,7 +129,7 @@ final class AnswerSlots {
         // a bad API key, a body it refused), so it is never handed to a client as the request's answer.
         if (received.size() == 1 && received.get(0).id() < 0 && received.get(0).isError()) {
             UpstreamAnswer lone = received.get(0);
-            int only = batch ? -1 : onlySent();
+            int only = batch ? -1 : UpstreamBody.onlySent(requests, sent, settled);
             if (only >= 0 && AnswerClassifier.rejectsRequest(lone)) {
                 // The node could not read the one request it was sent (a lone surrogate, nesting too deep): that is
                 // the request's answer, as the node gave it, and no fault of the provider.
@@ -146,7 +163,7 @@ final class AnswerSlots {
             if (requests.get(i).isNotification()) {
                 settle(i, null, null);
             } else if (byPosition[i] != null) {
-                take(provider, i, byPosition[i], verdict);
+                AnswerJudge.take(this, provider, i, byPosition[i], verdict);
             } else {
                 missing++;
                 if (holdsBack(requests.get(i))) {
@@ -160,77 +177,23 @@ final class AnswerSlots {
         return verdict;
     }
 
-    /** The one request sent in the last attempt (a notification never gets an answer), or -1. */
-    private int onlySent() {
-        int only = -1;
-        for (int i = 0; i < requests.size(); i++) {
-            if (sent[i] && !settled[i]) {
-                if (only >= 0 || requests.get(i).isNotification()) {
-                    return -1;
-                }
-                only = i;
-            }
-        }
-        return only;
+    JsonRequest request(int i) {
+        return requests.get(i);
     }
 
-    private void take(Provider provider, int i, UpstreamAnswer answer, Verdict verdict) {
-        if (!answer.isError()) {
-            answered(i, answer, provider);
-            // An eth_blockNumber answer is a free head report: it keeps lag current between probes.
-            long head = "eth_blockNumber".equals(requests.get(i).method()) ? BlockParams.quantityOf(answer.result()) : -1;
-            if (head >= 0) {
-                network.heads().observe(provider, head);
-            }
-            return;
-        }
-        ErrorClass kind = AnswerClassifier.classify(answer);
-        boolean write = WriteMethods.isWrite(requests.get(i).method());
-        boolean passedOn = kind == ErrorClass.DETERMINISTIC || kind == ErrorClass.METHOD_NOT_FOUND
-                || kind == ErrorClass.TRY_ELSEWHERE || kind == ErrorClass.PROVIDER_FAULT && write;
-        if (passedOn && ProviderErrors.revealSecret(provider, answer)) {
-            // An answer that shows the provider's own credentials ("invalid API key <key>") is about the provider,
-            // and it must not reach the client: the request fails over (a transaction is not sent twice).
-            String reason = ProviderErrors.reason(provider, answer) + " (answer shows the provider's credentials)";
-            if (write) {
-                settle(i, null, notes.maybeSent(provider, reason));
-            } else {
-                verdict.fault(Outcome.Fault.REVEALS_SECRET, reason);
-            }
-            return;
-        }
-        switch (kind) {
-            case DETERMINISTIC -> {
-                answered(i, answer, provider);
-                verdict.answeredWithError();
-            }
-            case METHOD_NOT_FOUND -> {
-                fallbacks[i] = answer;
-                fallbackProvider = provider;
-                provider.methods().methodNotFound(requests.get(i).method());
-                verdict.note("method not found");
-            }
-            case RATE_LIMITED -> verdict.providerError(answer, ProviderErrors.reason(provider, answer));
-            case TRY_ELSEWHERE -> {
-                if (write) {
-                    answered(i, answer, provider);
-                    verdict.answeredWithError();
-                } else {
-                    // Another provider may have the block or state; if none does, the node's answer is the answer.
-                    fallbacks[i] = answer;
-                    fallbackProvider = provider;
-                    verdict.note(ProviderErrors.reason(provider, answer));
-                }
-            }
-            case PROVIDER_FAULT -> {
-                if (write) {
-                    // The provider answered the transaction itself: its word is final.
-                    answered(i, answer, provider);
-                } else {
-                    verdict.fault(Outcome.Fault.ERROR_ANSWER, ProviderErrors.reason(provider, answer));
-                }
-            }
-        }
+    Network network() {
+        return network;
+    }
+
+    /** A "method not found" or "not here" answer: the answer if no other provider does better. */
+    void fallback(int i, UpstreamAnswer answer, Provider provider) {
+        fallbacks[i] = answer;
+        fallbackProvider = provider;
+    }
+
+    /** A write whose provider's word cannot be passed on: it may have been delivered, so it goes nowhere else. */
+    void maybeSent(int i, Provider provider, String reason) {
+        settle(i, null, notes.maybeSent(provider, reason));
     }
 
     /** After a failure that may have delivered them, writes sent to {@code provider} are not sent elsewhere. */
@@ -248,7 +211,7 @@ final class AnswerSlots {
         return WriteMethods.isWrite(method) && !(resendWrites && WriteMethods.isRawTransaction(method));
     }
 
-    /** Every request sent in the last attempt gets {@code error}, once. */
+    /** Every request sent in the last attempt gets {@code error} (its answer was too large), once. */
     void failSent(GatewayError error) {
         for (int i = 0; i < requests.size(); i++) {
             if (sent[i] && !settled[i]) {
@@ -264,7 +227,10 @@ final class AnswerSlots {
             if (settled[i]) {
                 continue;
             }
-            if (fallbacks[i] != null) {
+            if (pins != null && pins.pinned(i)) {
+                // The filter's provider could not be asked: to the client it is gone, as a node would say.
+                answers[i] = requests.get(i).isNotification() ? null : FilterPins.notFound(i, requests.get(i));
+            } else if (fallbacks[i] != null) {
                 answers[i] = fallbacks[i];
                 if (answeredBy == null) {
                     answeredBy = fallbackProvider;
@@ -285,7 +251,7 @@ final class AnswerSlots {
         return new RoutingResult(requests, answers, errors, answeredBy, notes.attempts());
     }
 
-    private void answered(int i, UpstreamAnswer answer, Provider provider) {
+    void answered(int i, UpstreamAnswer answer, Provider provider) {
         settle(i, answer, null);
         answeredBy = provider;
     }

@@ -163,11 +163,13 @@ final class RoutingContext implements SelectionContext {
         if (slots.pending() == 0) {
             return false;
         }
-        ProviderMethods.Refusal refusal = slots.refusal(provider.methods());
-        if (refusal == null) {
+        if (slots.servesAny(provider)) {
             return true;
         }
-        countMethodSkip(provider, refusal);
+        ProviderMethods.Refusal refusal = slots.refusal(provider.methods());
+        if (refusal != null) {
+            countMethodSkip(provider, refusal);
+        }
         return false;
     }
 
