@@ -80,8 +80,11 @@ final class FilterPins {
 
     /** A new filter's id as the client gets it: the provider's id behind the provider's tag. */
     static UpstreamAnswer tagged(JsonRequest request, UpstreamAnswer answer, Provider provider) {
+        if (!CREATES.contains(request.method())) {
+            return answer;
+        }
         String result = answer.result().toString();
-        if (!CREATES.contains(request.method()) || !result.startsWith("\"0x") || !result.endsWith("\"")) {
+        if (!result.startsWith("\"0x") || !result.endsWith("\"")) {
             return answer;
         }
         return new UpstreamAnswer(answer.id(), RawJson.of("\"0x" + tag(provider) + result.substring(3)), null, 0, null);

@@ -3,6 +3,7 @@ package io.tiergate.web;
 import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.cors.CorsConfiguration;
 
 /**
  * JSON-RPC over HTTP: {@code POST /} for the default network, {@code POST /{network}} for a named one.
@@ -17,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
 public class JsonRpcRoutes {
 
     @Bean
-    public WebHttpHandlerBuilderCustomizer jsonRpcEndpoint(JsonRpcHandler handler) {
-        return builder -> builder.httpHandlerDecorator(next -> new JsonRpcEndpoint(handler, next));
+    public WebHttpHandlerBuilderCustomizer jsonRpcEndpoint(JsonRpcHandler handler, CorsProperties cors) {
+        CorsConfiguration configuration = cors.configuration();
+        return builder -> builder.httpHandlerDecorator(next -> new JsonRpcEndpoint(handler, next, configuration));
     }
 }
