@@ -523,10 +523,159 @@ class HelmChartTest {
                 .noneMatch(p -> "management".equals(p.get("port")) || Integer.valueOf(8081).equals(p.get("port")));
     }
 
+    // ---------------------------------------------------------------- operator options (issue 20)
+
+    @Test
+    void replicasSpreadAcrossNodesByDefaultAndAffinityReplacesThePreset() {
+        Map<String, Object> spec = get(one(render(t -> t), "Deployment"), "spec.template.spec");
+        List<Map<String, Object>> preferred = get(spec,
+                "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution");
+        assertThat(preferred).hasSize(1);
+        assertThat((Object) get(preferred.get(0), "podAffinityTerm.topologyKey")).isEqualTo("kubernetes.io/hostname");
+        assertThat((Map<String, Object>) get(preferred.get(0), "podAffinityTerm.labelSelector.matchLabels"))
+                .containsEntry("app.kubernetes.io/name", "tiergate").containsEntry("app.kubernetes.io/instance", "tg");
+
+        Map<String, Object> hard = get(one(render(t -> t.set("podAntiAffinityPreset", "hard")), "Deployment"),
+                "spec.template.spec");
+        assertThat((List<Object>) get(hard, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"))
+                .hasSize(1);
+        Map<String, Object> none = get(one(render(t -> t.set("podAntiAffinityPreset", "none")), "Deployment"),
+                "spec.template.spec");
+        assertThat(none).doesNotContainKey("affinity");
+        Map<String, Object> own = get(one(render(t -> t.set("affinity.nodeAffinity.x", "y")), "Deployment"),
+                "spec.template.spec");
+        assertThat((Map<String, Object>) get(own, "affinity")).containsOnlyKeys("nodeAffinity");
+    }
+
+    @Test
+    void existingConfigMapReplacesTheRenderedOne() {
+        List<Map<String, Object>> docs = render(t -> t.set("existingConfigMap", "my-tiergate-config"));
+        assertThat(ofKind(docs, "ConfigMap")).noneMatch(cm -> "tg-tiergate".equals(get(cm, "metadata.name")));
+        Map<String, Object> deployment = one(docs, "Deployment");
+        List<Map<String, Object>> volumes = get(deployment, "spec.template.spec.volumes");
+        assertThat(volumes.stream().filter(v -> "config".equals(v.get("name"))).map(v -> (Object) get(v, "configMap.name")))
+                .containsExactly("my-tiergate-config");
+        assertThat((Map<String, Object>) get(deployment, "spec.template.metadata.annotations"))
+                .doesNotContainKey("checksum/config");
+    }
+
+    @Test
+    void envFromExtraVolumesSidecarsAndInitContainersReachThePod() {
+        List<Map<String, Object>> docs = render(t -> t.withValuesFile(FULL_VALUES));
+        Map<String, Object> spec = get(one(docs, "Deployment"), "spec.template.spec");
+        Map<String, Object> tiergate = container(docs);
+        assertThat((List<Map<String, Object>>) tiergate.get("envFrom"))
+                .extracting(e -> (Object) get(e, "secretRef.name")).containsExactly("more-rpc-keys");
+        assertThat((List<Map<String, Object>>) tiergate.get("volumeMounts")).extracting(m -> m.get("name"))
+                .containsExactly("config", "tmp", "ca-bundle");
+        assertThat((List<Map<String, Object>>) spec.get("volumes")).extracting(v -> v.get("name"))
+                .containsExactly("config", "tmp", "ca-bundle");
+        assertThat((List<Map<String, Object>>) spec.get("containers")).extracting(c -> c.get("name"))
+                .containsExactly("tiergate", "log-shipper");
+        assertThat((List<Map<String, Object>>) spec.get("initContainers")).extracting(c -> c.get("name"))
+                .containsExactly("wait-for-redis");
+
+        Map<String, Object> plain = get(one(render(t -> t), "Deployment"), "spec.template.spec");
+        assertThat(plain).doesNotContainKey("initContainers");
+        assertThat((List<Object>) plain.get("containers")).hasSize(1);
+        assertThat((Map<String, Object>) ((List<Map<String, Object>>) plain.get("containers")).get(0))
+                .doesNotContainKey("envFrom");
+    }
+
+    @Test
+    void serviceMonitorCarriesRelabelings() {
+        Map<String, Object> sm = one(render(t -> t.withValuesFile(FULL_VALUES)), "ServiceMonitor");
+        Map<String, Object> ep = ((List<Map<String, Object>>) get(sm, "spec.endpoints")).get(0);
+        assertThat((List<Map<String, Object>>) ep.get("relabelings")).extracting(r -> r.get("targetLabel"))
+                .containsExactly("node");
+        assertThat((List<Map<String, Object>>) ep.get("metricRelabelings")).extracting(r -> r.get("action"))
+                .containsExactly("drop");
+    }
+
+    @Test
+    void hpaTakesBehaviorAndCustomMetricsAndRefusesNoTarget() {
+        Map<String, Object> hpa = one(render(t -> t.withValuesFile(FULL_VALUES)), "HorizontalPodAutoscaler");
+        assertThat((List<Map<String, Object>>) get(hpa, "spec.metrics")).extracting(m -> m.get("type"))
+                .containsExactly("Resource", "Pods");
+        assertThat((Object) get(hpa, "spec.behavior.scaleDown.stabilizationWindowSeconds")).isEqualTo(300);
+
+        Map<String, Object> cpuOnly = one(render(t -> t.set("autoscaling.enabled", true)), "HorizontalPodAutoscaler");
+        assertThat((Map<String, Object>) get(cpuOnly, "spec")).doesNotContainKey("behavior");
+        assertThat((List<Object>) get(cpuOnly, "spec.metrics")).hasSize(1);
+
+        assertThatThrownBy(() -> render(t -> t.set("autoscaling.enabled", true)
+                .set("autoscaling.targetCPUUtilizationPercentage", 0)))
+                .hasMessageContaining("autoscaling.enabled needs a target");
+    }
+
+    @Test
+    void networkPolicyRestrictsEgressToDnsAndTheListedRulesOnlyWhenAsked() {
+        Map<String, Object> np = one(render(t -> t.withValuesFile(FULL_VALUES)), "NetworkPolicy");
+        assertThat((List<Object>) get(np, "spec.policyTypes")).containsExactly("Ingress", "Egress");
+        List<Map<String, Object>> egress = get(np, "spec.egress");
+        assertThat(egress).hasSize(2);
+        assertThat((List<Map<String, Object>>) egress.get(0).get("ports")).extracting(p -> p.get("port"))
+                .containsOnly(53);
+        assertThat((Object) get(((List<Map<String, Object>>) egress.get(1).get("to")).get(0), "ipBlock.cidr"))
+                .isEqualTo("0.0.0.0/0");
+
+        Map<String, Object> ingressOnly = one(render(t -> t.set("networkPolicy.enabled", true)), "NetworkPolicy");
+        assertThat((List<Object>) get(ingressOnly, "spec.policyTypes")).containsExactly("Ingress");
+        assertThat((Map<String, Object>) get(ingressOnly, "spec")).doesNotContainKey("egress");
+    }
+
+    @Test
+    void helmTestPodChecksReadinessAndEthChainIdThroughTheServices(@TempDir Path tmp) throws IOException {
+        // helm-java's template leaves hooks out (helm template shows them): render a copy without the hook line.
+        Path template = Path.of("templates", "tests", "test-connection.yaml");
+        assertThat(Files.readString(CHART.resolve(template))).contains("helm.sh/hook: test");
+        Path copy = copyChart(tmp);
+        Files.writeString(copy.resolve(template), Files.readString(copy.resolve(template))
+                .replace("helm.sh/hook: test", "hook: test"));
+
+        Map<String, Object> pod = one(renderChart(copy, t -> t), "Pod");
+        Map<String, Object> curl = ((List<Map<String, Object>>) get(pod, "spec.containers")).get(0);
+        String script = String.join("\n", (List<String>) curl.get("args"));
+        assertThat(script).contains("http://tg-tiergate-management:8081/actuator/health/readiness",
+                "\"method\":\"eth_chainId\"", "http://tg-tiergate:8080/", "grep -q '\"result\"'");
+        assertThat((Object) get(curl, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(ofKind(renderChart(copy, t -> t.set("tests.enabled", false)), "Pod")).isEmpty();
+    }
+
+    @Test
+    void chartReadmeDescribesEveryValue() throws IOException {
+        String readme = Files.readString(CHART.resolve("README.md"));
+        List<String> missing = new ArrayList<>();
+        for (String key : valueKeys("", loadYaml(CHART.resolve("values.yaml")))) {
+            if (!readme.contains("`" + key + "`")) {
+                missing.add(key);
+            }
+        }
+        assertThat(missing).as("values.yaml keys missing from helm/tiergate/README.md").isEmpty();
+    }
+
+    /** Leaf keys of values.yaml; below `tiergate` (the app's own keys, see application.yml.example) only the top. */
+    static List<String> valueKeys(String prefix, Map<String, Object> values) {
+        List<String> keys = new ArrayList<>();
+        values.forEach((k, v) -> {
+            String key = prefix + k;
+            if (v instanceof Map<?, ?> m && !m.isEmpty() && !key.equals("tiergate")) {
+                keys.addAll(valueKeys(key + ".", (Map<String, Object>) m));
+            } else {
+                keys.add(key);
+            }
+        });
+        return keys;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static List<Map<String, Object>> render(UnaryOperator<TemplateCommand> customize) {
-        String out = customize.apply(new Helm(CHART).template().withName("tg").withNamespace("tiergate")).call();
+        return renderChart(CHART, customize);
+    }
+
+    static List<Map<String, Object>> renderChart(Path chart, UnaryOperator<TemplateCommand> customize) {
+        String out = customize.apply(new Helm(chart).template().withName("tg").withNamespace("tiergate")).call();
         List<Map<String, Object>> docs = new ArrayList<>();
         for (Object doc : new Yaml(new LoaderOptions()).loadAll(out)) {
             if (doc instanceof Map<?, ?> map) {
@@ -563,7 +712,8 @@ class HelmChartTest {
 
     static Map<String, Object> container(List<Map<String, Object>> docs) {
         List<Map<String, Object>> containers = get(one(docs, "Deployment"), "spec.template.spec.containers");
-        assertThat(containers).hasSize(1);
+        assertThat(containers).as("containers").isNotEmpty();
+        assertThat((Object) containers.get(0).get("name")).as("tiergate comes first").isEqualTo("tiergate");
         return containers.get(0);
     }
 
