@@ -59,6 +59,9 @@ public final class NetworkDefinitions {
         if (props.maxBatchSize() < 1) {
             throw new InvalidConfigurationException("tiergate.max-batch-size", "must be at least 1");
         }
+        if (props.upstreamBatchSize() < 1) {
+            throw new InvalidConfigurationException("tiergate.upstream-batch-size", "must be at least 1");
+        }
         if (props.maxRequestSize() == null || props.maxRequestSize().toBytes() < 1
                 || props.maxRequestSize().toBytes() > Integer.MAX_VALUE) {
             throw new InvalidConfigurationException("tiergate.max-request-size", "must be between 1B and 2GB");

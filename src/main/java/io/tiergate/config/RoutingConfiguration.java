@@ -21,6 +21,7 @@ public class RoutingConfiguration {
     @Bean
     public RequestRouter requestRouter(Selector selector, TiergateProperties properties, RequestMetrics metrics,
             PathRegistry paths) {
-        return new RequestRouter(selector, properties.maxResponseSize().toString(), metrics, paths);
+        return new RequestRouter(selector, properties.maxResponseSize().toString(), metrics, paths,
+                properties.upstreamBatchSize());
     }
 }

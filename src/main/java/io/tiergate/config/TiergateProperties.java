@@ -13,7 +13,8 @@ import org.springframework.util.unit.DataSize;
 public record TiergateProperties(
         @DefaultValue("ethereum") String defaultNetwork,
         Map<String, NetworkProperties> networks,
-        @DefaultValue("100") int maxBatchSize,
+        @DefaultValue("1000") int maxBatchSize,
+        @DefaultValue("100") int upstreamBatchSize,
         @DefaultValue("5MB") DataSize maxRequestSize,
         @DefaultValue("128MB") DataSize maxResponseSize,
         @DefaultValue("true") boolean routingHeaders) {

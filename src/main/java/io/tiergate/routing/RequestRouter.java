@@ -4,7 +4,9 @@ import io.tiergate.jsonrpc.JsonRequest;
 import io.tiergate.metrics.RequestMetrics;
 import io.tiergate.provider.Network;
 import io.tiergate.selection.Selector;
+import java.util.ArrayList;
 import java.util.List;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,8 +20,12 @@ public final class RequestRouter {
     private final PathRegistry paths;
     private final Broadcast broadcast;
     private final HedgedRead hedged;
+    private final int upstreamBatchSize;
 
-    public RequestRouter(Selector selector, String maxResponseSizeText, RequestMetrics metrics, PathRegistry paths) {
+    /** {@code upstreamBatchSize}: the most items one upstream batch carries; a larger client batch is split. */
+    public RequestRouter(Selector selector, String maxResponseSizeText, RequestMetrics metrics, PathRegistry paths,
+            int upstreamBatchSize) {
+        this.upstreamBatchSize = upstreamBatchSize;
         this.loop = new FailoverLoop(selector, maxResponseSizeText, metrics);
         this.paths = paths;
         this.broadcast = new Broadcast(loop);
@@ -37,8 +43,24 @@ public final class RequestRouter {
         return loop.run(FailoverLoop.context(network, request, false));
     }
 
-    /** Items of a client batch, sent upstream together as one batch; transactions a node already has are accepted. */
+    /**
+     * Items of a client batch, sent upstream as one batch, or in chunks of {@code upstream-batch-size} sent at once
+     * (providers cap their batches, viem sends up to 1,000); answers come back in the client's order. Transactions a
+     * node already has are accepted.
+     */
     public Mono<RoutingResult> batch(Network network, List<JsonRequest> requests) {
+        if (requests.size() <= upstreamBatchSize) {
+            return chunk(network, requests);
+        }
+        List<List<JsonRequest>> chunks = new ArrayList<>();
+        for (int from = 0; from < requests.size(); from += upstreamBatchSize) {
+            chunks.add(requests.subList(from, Math.min(requests.size(), from + upstreamBatchSize)));
+        }
+        return Flux.fromIterable(chunks).flatMapSequential(chunk -> chunk(network, chunk)).collectList()
+                .map(results -> RoutingResult.concat(requests, results));
+    }
+
+    private Mono<RoutingResult> chunk(Network network, List<JsonRequest> requests) {
         return loop.run(FailoverLoop.context(network, requests, true)).map(Acceptance::settleBatch);
     }
 

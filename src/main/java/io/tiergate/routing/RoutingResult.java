@@ -13,6 +13,24 @@ import java.util.List;
 public record RoutingResult(List<JsonRequest> requests, UpstreamAnswer[] answers, GatewayError[] errors,
         Provider answeredBy, int attempts) {
 
+    /** The results of a batch's chunks, in order, as one: {@code requests} is the whole batch. */
+    static RoutingResult concat(List<JsonRequest> requests, List<RoutingResult> chunks) {
+        UpstreamAnswer[] answers = new UpstreamAnswer[requests.size()];
+        GatewayError[] errors = new GatewayError[requests.size()];
+        Provider answeredBy = null;
+        int attempts = 0;
+        int at = 0;
+        for (RoutingResult chunk : chunks) {
+            int n = chunk.requests().size();
+            System.arraycopy(chunk.answers(), 0, answers, at, n);
+            System.arraycopy(chunk.errors(), 0, errors, at, n);
+            at += n;
+            attempts += chunk.attempts();
+            answeredBy = answeredBy == null ? chunk.answeredBy() : answeredBy;
+        }
+        return new RoutingResult(requests, answers, errors, answeredBy, attempts);
+    }
+
     /** The {@code tiergate_requests} outcome label of request {@code i}. */
     public String outcome(int i) {
         GatewayError error = errors[i];

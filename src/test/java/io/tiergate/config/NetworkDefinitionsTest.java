@@ -160,7 +160,7 @@ class NetworkDefinitionsTest {
     }
 
     private static TiergateProperties props(String defaultNetwork, Map<String, NetworkProperties> networks) {
-        return new TiergateProperties(defaultNetwork, networks, 100, DataSize.ofMegabytes(5), DataSize.ofMegabytes(128),
+        return new TiergateProperties(defaultNetwork, networks, 100, 100, DataSize.ofMegabytes(5), DataSize.ofMegabytes(128),
                 true);
     }
 
@@ -485,13 +485,15 @@ class NetworkDefinitionsTest {
     void topLevelLimitsAreChecked() {
         Map<String, NetworkProperties> networks = Map.of("ethereum", seed().build());
         DataSize fiveMb = DataSize.ofMegabytes(5);
-        TiergateProperties zeroBatch = new TiergateProperties("ethereum", networks, 0, fiveMb, fiveMb, true);
-        TiergateProperties zeroRequest = new TiergateProperties("ethereum", networks, 100, DataSize.ofBytes(0), fiveMb,
+        TiergateProperties zeroBatch = new TiergateProperties("ethereum", networks, 0, 100, fiveMb, fiveMb, true);
+        TiergateProperties zeroRequest = new TiergateProperties("ethereum", networks, 100, 100, DataSize.ofBytes(0), fiveMb,
                 true);
-        TiergateProperties zeroResponse = new TiergateProperties("ethereum", networks, 100, fiveMb,
+        TiergateProperties zeroResponse = new TiergateProperties("ethereum", networks, 100, 100, fiveMb,
                 DataSize.ofBytes(0), true);
+        TiergateProperties zeroChunk = new TiergateProperties("ethereum", networks, 100, 0, fiveMb, fiveMb, true);
 
         assertThat(invalid(zeroBatch).key()).isEqualTo("tiergate.max-batch-size");
+        assertThat(invalid(zeroChunk).key()).isEqualTo("tiergate.upstream-batch-size");
         assertThat(invalid(zeroRequest).key()).isEqualTo("tiergate.max-request-size");
         assertThat(invalid(zeroResponse).key()).isEqualTo("tiergate.max-response-size");
     }
