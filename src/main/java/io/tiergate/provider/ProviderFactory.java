@@ -2,7 +2,6 @@ package io.tiergate.provider;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.health.HealthState;
 import io.tiergate.health.ProviderHealth;
 import io.tiergate.policy.ProviderMethods;
@@ -15,7 +14,7 @@ import lombok.extern.slf4j.Slf4j;
 public final class ProviderFactory {
 
     private final Clock clock;
-    private final CircuitBreakerRegistry breakers;
+    private final Breakers breakers;
     private final long maxResponseBytes;
     private final boolean probing;
     private final FleetLimits limits;
@@ -24,7 +23,7 @@ public final class ProviderFactory {
      * {@code probing}: active health probes run, so failed requests may mark a provider DOWN. {@code limits}: where
      * quotas and rate-limit rests are kept (this replica, or the fleet).
      */
-    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes, boolean probing,
+    public ProviderFactory(Clock clock, Breakers breakers, long maxResponseBytes, boolean probing,
             FleetLimits limits) {
         this.clock = clock;
         this.limits = limits;

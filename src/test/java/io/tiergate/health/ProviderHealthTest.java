@@ -14,6 +14,7 @@ import io.tiergate.config.NetworkProperties.CircuitBreakerProperties;
 import io.tiergate.config.NetworkProperties.RateLimitBackoffProperties;
 import io.tiergate.config.ProviderProperties.MethodsProperties;
 import io.tiergate.provider.Availability;
+import io.tiergate.provider.Breakers;
 import io.tiergate.provider.FleetLimits;
 import io.tiergate.provider.NetworkDefinition;
 import io.tiergate.provider.Provider;
@@ -349,7 +350,8 @@ class ProviderHealthTest {
 
         /** Breaker threshold far above max-failures, so DOWN comes from health alone. */
         private Provider provider(boolean probing, boolean breakerEnabled) {
-            factory = new ProviderFactory(clock, breakers, 1 << 20, probing, FleetLimits.local(clock));
+            factory = new ProviderFactory(clock, Breakers.of(breakers, clock), 1 << 20, probing,
+                    FleetLimits.local(clock));
             NetworkDefinition network = new NetworkDefinition(ProviderFixtures.NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED,
                     Duration.ofSeconds(10), 5, 3, new CircuitBreakerProperties(breakerEnabled, 10, Duration.ofSeconds(60)),
                     new RateLimitBackoffProperties(true, Duration.ofSeconds(60), Duration.ofSeconds(900)), List.of(),
