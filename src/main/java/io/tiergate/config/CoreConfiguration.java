@@ -1,14 +1,20 @@
 package io.tiergate.config;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tiergate.provider.Breakers;
 import io.tiergate.provider.FleetLimits;
 import io.tiergate.metrics.ProviderMetricsBinder;
 import io.tiergate.provider.NetworkRegistry;
 import io.tiergate.provider.ProviderFactory;
 import io.tiergate.selection.Selector;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -35,11 +41,26 @@ public class CoreConfiguration {
         return registry;
     }
 
+    /** Resilience4j's own keys for a named breaker ({@code resilience4j.circuitbreaker.instances.<network>.<provider>}). */
     @Bean
-    public ProviderFactory providerFactory(Clock clock, CircuitBreakerRegistry circuitBreakerRegistry,
-            TiergateProperties properties, HealthProbeProperties health, FleetLimits limits) {
-        return new ProviderFactory(clock, circuitBreakerRegistry, properties.maxResponseSize().toBytes(),
-                health.enabled(), limits);
+    @ConfigurationProperties("resilience4j.circuitbreaker")
+    public CommonCircuitBreakerConfigurationProperties circuitBreakerProperties() {
+        return new CommonCircuitBreakerConfigurationProperties();
+    }
+
+    /** Spring Cloud CircuitBreaker's Resilience4j factory over the one registry, with the user's customizers applied. */
+    @Bean
+    public Breakers breakers(CircuitBreakerRegistry circuitBreakerRegistry, Clock clock,
+            CommonCircuitBreakerConfigurationProperties circuitBreakerProperties,
+            ObjectProvider<Customizer<Resilience4JCircuitBreakerFactory>> customizers) {
+        return new Breakers(circuitBreakerRegistry, clock, circuitBreakerProperties,
+                customizers.orderedStream().toList());
+    }
+
+    @Bean
+    public ProviderFactory providerFactory(Clock clock, Breakers breakers, TiergateProperties properties,
+            HealthProbeProperties health, FleetLimits limits) {
+        return new ProviderFactory(clock, breakers, properties.maxResponseSize().toBytes(), health.enabled(), limits);
     }
 
     @Bean(destroyMethod = "close")

@@ -2,7 +2,6 @@ package io.tiergate.provider;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.tiergate.policy.ProviderMethods;
 import io.tiergate.upstream.Endpoint;
 import io.tiergate.upstream.UpstreamClient;
@@ -13,7 +12,7 @@ import java.util.function.Consumer;
 public final class ProviderFactory {
 
     private final Clock clock;
-    private final CircuitBreakerRegistry breakers;
+    private final Breakers breakers;
     private final long maxResponseBytes;
     private final boolean probing;
     private final FleetLimits limits;
@@ -22,7 +21,7 @@ public final class ProviderFactory {
      * {@code probing}: active health probes run, so failed requests may mark a provider DOWN. {@code limits}: where
      * quotas and rate-limit rests are kept (this replica, or the fleet).
      */
-    public ProviderFactory(Clock clock, CircuitBreakerRegistry breakers, long maxResponseBytes, boolean probing,
+    public ProviderFactory(Clock clock, Breakers breakers, long maxResponseBytes, boolean probing,
             FleetLimits limits) {
         this.clock = clock;
         this.limits = limits;

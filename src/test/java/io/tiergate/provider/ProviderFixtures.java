@@ -35,8 +35,8 @@ public final class ProviderFixtures implements AutoCloseable {
         this.clock = clock;
         this.network = new NetworkDefinition(NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED, Duration.ofSeconds(10), 5, 3,
                 breaker, backoff, List.of(), List.of(), List.of(), RequestPaths.DEFAULTS);
-        this.factory = new ProviderFactory(clock, CircuitBreakerRegistry.ofDefaults(), MAX_RESPONSE_BYTES, false,
-                FleetLimits.local(clock));
+        this.factory = new ProviderFactory(clock, Breakers.of(CircuitBreakerRegistry.ofDefaults(), clock),
+                MAX_RESPONSE_BYTES, false, FleetLimits.local(clock));
     }
 
     /** Every state change of the providers made here, in order. */

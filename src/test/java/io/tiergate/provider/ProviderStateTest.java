@@ -46,7 +46,7 @@ class ProviderStateTest {
 
     /** Breaker threshold far above max-failures, so max-failures decides while probes run. */
     private Provider provider(boolean probing, boolean breakerEnabled) {
-        factory = new ProviderFactory(clock, breakers, 1 << 20, probing, FleetLimits.local(clock));
+        factory = new ProviderFactory(clock, Breakers.of(breakers, clock), 1 << 20, probing, FleetLimits.local(clock));
         NetworkDefinition network = new NetworkDefinition(ProviderFixtures.NETWORK, 1L, StrategyType.PRIORITY_WEIGHTED,
                 Duration.ofSeconds(10), 5, 3, new CircuitBreakerSettings(breakerEnabled, 10, Duration.ofSeconds(60)),
                 new BackoffSettings(true, Duration.ofSeconds(60), Duration.ofSeconds(900)), List.of(),
