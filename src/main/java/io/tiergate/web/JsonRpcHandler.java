@@ -11,6 +11,8 @@ import io.tiergate.routing.RoutingResult;
 import io.tiergate.rpc.JsonRpcService;
 import io.tiergate.rpc.RpcReply;
 import io.tiergate.rpc.SessionMethods;
+import io.tiergate.server.ServerMetrics;
+import io.netty.handler.timeout.ReadTimeoutException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -44,11 +46,13 @@ public class JsonRpcHandler {
     private final String maxRequestSizeText;
     private final boolean routingHeaders;
     private final RequestMetrics metrics;
+    private final ServerMetrics serverMetrics;
 
     public JsonRpcHandler(NetworkRegistry networks, JsonRpcService service, TiergateProperties properties,
-            RequestMetrics metrics) {
+            RequestMetrics metrics, ServerMetrics serverMetrics) {
         this.networks = networks;
         this.metrics = metrics;
+        this.serverMetrics = serverMetrics;
         this.service = service;
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
         this.maxRequestSizeText = properties.maxRequestSize().toString();
@@ -78,6 +82,7 @@ public class JsonRpcHandler {
                 .flatMap(body -> service.serve(network, body, options, SessionMethods.NONE, start))
                 .flatMap(reply -> write(response, reply))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge(response))
+                .onErrorResume(ReadTimeoutException.class, e -> bodyTimedOut(response))
                 .onErrorResume(e -> failed(network, response, e));
     }
 
@@ -104,6 +109,12 @@ public class JsonRpcHandler {
     private Mono<Void> tooLarge(ServerHttpResponse response) {
         return error(response, HttpStatus.CONTENT_TOO_LARGE, JsonRpcError.INVALID_REQUEST,
                 "request body larger than " + maxRequestSizeText);
+    }
+
+    /** The body stalled past tiergate.server.body-timeout: answered as nginx does, then reactor-netty closes. */
+    private Mono<Void> bodyTimedOut(ServerHttpResponse response) {
+        serverMetrics.bodyTimeout();
+        return error(response, HttpStatus.REQUEST_TIMEOUT, JsonRpcError.INVALID_REQUEST, "request body not received in time");
     }
 
     /** A bug or a broken connection: the client gets a JSON-RPC error while the response can still carry one. */
