@@ -1,18 +1,23 @@
 package io.tiergate.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import lombok.extern.slf4j.Slf4j;
 
 /**
- * Caps the connections open on the JSON-RPC port: one past the cap is closed as soon as it is accepted, before a
- * byte is read, so a flood of connections cannot use up the descriptors that provider connections need.
+ * Caps the connections open on the JSON-RPC port, so a flood of connections cannot use up the descriptors that
+ * provider connections need. At the cap a connection kept alive after its answer (idle, no request under way) is
+ * closed to make room, as nginx reuses keep-alive connections; when there is none the new connection is closed as
+ * soon as it is accepted, before a byte is read.
  */
 @Slf4j
 @ChannelHandler.Sharable
@@ -26,6 +31,7 @@ public final class ConnectionCap extends ChannelInboundHandlerAdapter {
 
     private final int max;
     private final AtomicInteger open = new AtomicInteger();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final ServerMetrics metrics;
 
     ConnectionCap(int max, ServerMetrics metrics) {
@@ -52,7 +58,7 @@ public final class ConnectionCap extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (open.incrementAndGet() > max) {
+        if (open.incrementAndGet() > max && !closeAnIdleOne()) {
             open.decrementAndGet();
             metrics.refused();
             log.debug("Connection from {} refused: {} connections open", ctx.channel().remoteAddress(), max);
@@ -60,12 +66,26 @@ public final class ConnectionCap extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+        channels.add(ctx.channel());
         ctx.fireChannelActive();
+    }
+
+    /** Closes one kept-alive idle connection; the new one takes its place (the count drops when it is closed). */
+    private boolean closeAnIdleOne() {
+        for (Channel channel : channels) {
+            if (channel.attr(RequestHeadDeadline.KEPT_ALIVE_IDLE).compareAndSet(Boolean.TRUE, null)) {
+                metrics.idleClosedAtCap();
+                channel.close();
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+            channels.remove(ctx.channel());
             open.decrementAndGet();
         }
         ctx.fireChannelInactive();

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,9 @@ import reactor.netty.NettyPipeline;
  * Two handlers share one timer: one before the decoder sees the first byte, one after it sees the head decoded.
  */
 final class RequestHeadDeadline {
+
+    /** True on a connection kept alive after an answer until the next request's first byte: {@link ConnectionCap} may close it. */
+    static final AttributeKey<Boolean> KEPT_ALIVE_IDLE = AttributeKey.valueOf("tiergate.keptAliveIdle");
 
     private final Duration timeout;
     private final Runnable onExpiry;
@@ -56,6 +60,7 @@ final class RequestHeadDeadline {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!inRequest && deadline == null) {
+                ctx.channel().attr(KEPT_ALIVE_IDLE).set(null);
                 deadline = ctx.executor().schedule(() -> {
                     deadline = null;
                     onExpiry.run();
@@ -94,6 +99,7 @@ final class RequestHeadDeadline {
             }
             else if (msg instanceof LastHttpContent) {
                 inRequest = false;
+                ctx.channel().attr(KEPT_ALIVE_IDLE).set(Boolean.TRUE);
             }
             ctx.write(msg, promise);
         }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class ServerMetrics {
 
     private final Counter refused;
+    private final Counter idleClosedAtCap;
     private final Counter headerTimeouts;
     private final Counter bodyTimeouts;
     private final Counter writeTimeouts;
@@ -14,6 +15,9 @@ public final class ServerMetrics {
     public ServerMetrics(MeterRegistry registry) {
         this.refused = Counter.builder("tiergate.server.connections.refused")
                 .description("connections to the JSON-RPC port closed at once because max-connections were open")
+                .register(registry);
+        this.idleClosedAtCap = Counter.builder("tiergate.server.connections.idle.closed")
+                .description("kept-alive idle connections closed to make room for a new one at max-connections")
                 .register(registry);
         this.headerTimeouts = timeouts(registry, "header");
         this.bodyTimeouts = timeouts(registry, "body");
@@ -28,6 +32,10 @@ public final class ServerMetrics {
 
     void refused() {
         refused.increment();
+    }
+
+    void idleClosedAtCap() {
+        idleClosedAtCap.increment();
     }
 
     void headerTimeout() {

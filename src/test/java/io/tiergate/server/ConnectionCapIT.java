@@ -18,8 +18,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The JSON-RPC port holds at most tiergate.server.max-connections (5 here): one more is closed at once and
- * counted; the management port is not capped, and a slot freed is usable again.
+ * The JSON-RPC port holds at most tiergate.server.max-connections (5 here): at the cap an idle kept-alive
+ * connection makes room for a new one; without one, the new connection is closed at once and counted. The
+ * management port is not capped, and a slot freed is usable again.
  */
 class ConnectionCapIT extends GatewayTest {
 
@@ -30,6 +31,8 @@ class ConnectionCapIT extends GatewayTest {
     static void providers(DynamicPropertyRegistry registry) {
         TestNetwork.named("ethereum").tier("local", TestNetwork.provider("anvil_local", anvil.url())).register(registry);
         registry.add("tiergate.server.max-connections", () -> "5");
+        // kept-alive connections of the test's HTTP client from an earlier test close soon
+        registry.add("tiergate.server.idle-timeout", () -> "4s");
         registry.add("tiergate.admin.tokens.test", () -> TOKEN);
     }
 
@@ -46,11 +49,10 @@ class ConnectionCapIT extends GatewayTest {
 
     @Test
     void aConnectionPastTheCapIsClosedAndCountedUntilASlotIsFree() throws Exception {
-        // the other test's client may still hold a kept-alive connection: it counts
-        int alreadyOpen = (int) open();
+        Eventually.await("connections of earlier tests closed", () -> open() == 0);
         List<RawClient> held = new ArrayList<>();
         try {
-            for (int i = alreadyOpen; i < 5; i++) {
+            for (int i = 0; i < 5; i++) {
                 held.add(new RawClient(port));
             }
             Eventually.await("five connections open", () -> open() == 5);
@@ -80,6 +82,32 @@ class ConnectionCapIT extends GatewayTest {
     }
 
     @Test
+    void atTheCapAnIdleKeptAliveConnectionIsClosedToMakeRoom() throws Exception {
+        Eventually.await("connections of earlier tests closed", () -> open() == 0);
+        List<RawClient> held = new ArrayList<>();
+        try (RawClient keptAlive = new RawClient(port)) {
+            assertThat(keptAlive.send(RawClient.post("/", request(1, "eth_chainId", "[]"))).readAnswer(Duration.ofSeconds(5)))
+                    .startsWith("HTTP/1.1 200");
+            for (int i = 0; i < 4; i++) {
+                held.add(new RawClient(port));
+            }
+            Eventually.await("five connections open", () -> open() == 5);
+            double closedBefore = idleClosed();
+
+            try (RawClient newcomer = new RawClient(port)) {
+                assertThat(newcomer.send(RawClient.post("/", request(2, "eth_chainId", "[]"))).readAnswer(Duration.ofSeconds(5)))
+                        .startsWith("HTTP/1.1 200");
+            }
+            assertThat(keptAlive.closedWithin(Duration.ofSeconds(2))).isTrue();
+            assertThat(idleClosed()).isEqualTo(closedBefore + 1);
+        } finally {
+            for (RawClient client : held) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void theCapAndTheOpenConnectionsAreExported() {
         assertThat(meters.get("tiergate.server.connections.max").gauge().value()).isEqualTo(5);
         assertThat(rpc(request(1, "eth_chainId", "[]")).status()).isEqualTo(200);
@@ -89,6 +117,10 @@ class ConnectionCapIT extends GatewayTest {
 
     private double open() {
         return meters.get("tiergate.server.connections.open").gauge().value();
+    }
+
+    private double idleClosed() {
+        return meters.get("tiergate.server.connections.idle.closed").counter().count();
     }
 
     private double refused() {
