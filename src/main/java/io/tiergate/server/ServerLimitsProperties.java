@@ -10,7 +10,7 @@ import org.springframework.util.unit.DataSize;
  * {@code tiergate.server.*}: how long a client connection may spend in each phase, how much of a refused body is
  * read and thrown away, and how many connections the JSON-RPC port holds. Timeouts apply to both ports.
  *
- * @param headerTimeout   the request line and headers must be complete this long after their first byte (408-less close)
+ * @param headerTimeout   the request line and headers must be complete this long after their first byte, or the connection is closed without an answer
  * @param bodyTimeout     longest wait between two reads of a request body (408, then close)
  * @param idleTimeout     a connection with no request under way (new, or kept alive) is closed after this
  * @param writeTimeout    a client that takes none of its answer for this long is disconnected

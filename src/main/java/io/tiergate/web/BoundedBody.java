@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
 final class BoundedBody {
 
     private static final byte[] EMPTY = new byte[0];
+    /** Most allocated up front from a Content-Length: the header is the client's word, the bytes may never come. */
+    private static final int MAX_PREALLOCATED = 64 * 1024;
 
     private final int limit;
     private final long readLimit;
@@ -27,7 +29,7 @@ final class BoundedBody {
     private BoundedBody(int limit, long discardLimit, long expected) {
         this.limit = limit;
         this.readLimit = limit + discardLimit;
-        this.bytes = expected > 0 && expected <= limit ? new byte[(int) expected] : EMPTY;
+        this.bytes = expected > 0 && expected <= limit ? new byte[(int) Math.min(expected, MAX_PREALLOCATED)] : EMPTY;
     }
 
     /** {@code expected}: the Content-Length, or -1. */
