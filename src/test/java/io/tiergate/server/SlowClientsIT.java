@@ -143,6 +143,22 @@ class SlowClientsIT extends GatewayTest {
     }
 
     @Test
+    void aBodyUploadedSlowlyButSteadilyIsServed() throws Exception {
+        // 10 pieces 400 ms apart: 4 s in all, each pause shorter than the body timeout (1 s)
+        String body = request(1, "eth_blockNumber", "[]") + " ".repeat(990);
+        int piece = body.length() / 10;
+        try (RawClient client = new RawClient(port)) {
+            client.send("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n");
+            for (int at = 0; at < body.length(); at += piece) {
+                Thread.sleep(400);
+                client.send(body.substring(at, Math.min(body.length(), at + piece)));
+            }
+            assertThat(client.readAnswer(Duration.ofSeconds(5))).startsWith("HTTP/1.1 200").endsWith("\"result\":\"0x1\"}");
+        }
+    }
+
+    @Test
     void aClientThatDoesNotReadItsLargeAnswerIsDisconnectedWhileOneThatReadsGetsItAll() throws Exception {
         try (RawClient reader = new RawClient(port)) {
             String answer = reader.send(RawClient.post("/big", CALL)).readAnswer(Duration.ofSeconds(20));
