@@ -1,5 +1,6 @@
 package io.tiergate.web;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.tiergate.config.TiergateProperties;
 import io.tiergate.jsonrpc.JsonRpcError;
 import io.tiergate.jsonrpc.RawJson;
@@ -13,7 +14,6 @@ import io.tiergate.rpc.RpcReply;
 import io.tiergate.rpc.SessionMethods;
 import io.tiergate.server.ServerLimitsProperties;
 import io.tiergate.server.ServerMetrics;
-import io.netty.handler.timeout.ReadTimeoutException;
 import lombok.extern.slf4j.Slf4j;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -117,11 +117,10 @@ public class JsonRpcHandler {
     /** The rest of the body is still coming and will not be read: the connection closes after the answer. */
     private Mono<Void> tooLargeAndClose(ServerHttpResponse response) {
         response.getHeaders().set(HttpHeaders.CONNECTION, "close");
-        return error(response, HttpStatus.CONTENT_TOO_LARGE, JsonRpcError.INVALID_REQUEST,
-                "request body larger than " + maxRequestSizeText);
+        return tooLarge(response);
     }
 
-    /** The body stalled past tiergate.server.body-timeout: answered as nginx does, then reactor-netty closes. */
+    /** The body stalled past tiergate.server.body-timeout: answered as nginx does; the connection then closes. */
     private Mono<Void> bodyTimedOut(ServerHttpResponse response) {
         serverMetrics.bodyTimeout();
         return error(response, HttpStatus.REQUEST_TIMEOUT, JsonRpcError.INVALID_REQUEST, "request body not received in time");
