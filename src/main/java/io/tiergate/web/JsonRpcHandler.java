@@ -1,5 +1,6 @@
 package io.tiergate.web;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.tiergate.config.TiergateProperties;
 import io.tiergate.jsonrpc.JsonRpcError;
 import io.tiergate.jsonrpc.RawJson;
@@ -11,10 +12,10 @@ import io.tiergate.routing.RoutingResult;
 import io.tiergate.rpc.JsonRpcService;
 import io.tiergate.rpc.RpcReply;
 import io.tiergate.rpc.SessionMethods;
+import io.tiergate.server.ServerLimitsProperties;
+import io.tiergate.server.ServerMetrics;
 import lombok.extern.slf4j.Slf4j;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -32,7 +33,6 @@ import reactor.core.publisher.Mono;
 @Component
 public class JsonRpcHandler {
 
-    private static final byte[] EMPTY = new byte[0];
     private static final int MAX_ECHO = 64;
     private static final String PROVIDER_HEADER = "X-Tiergate-Provider";
     private static final String TIER_HEADER = "X-Tiergate-Tier";
@@ -41,17 +41,21 @@ public class JsonRpcHandler {
     private final NetworkRegistry networks;
     private final JsonRpcService service;
     private final int maxRequestBytes;
+    private final long discardLimit;
     private final String maxRequestSizeText;
     private final boolean routingHeaders;
     private final RequestMetrics metrics;
+    private final ServerMetrics serverMetrics;
 
     public JsonRpcHandler(NetworkRegistry networks, JsonRpcService service, TiergateProperties properties,
-            RequestMetrics metrics) {
+            RequestMetrics metrics, ServerMetrics serverMetrics, ServerLimitsProperties limits) {
         this.networks = networks;
         this.metrics = metrics;
+        this.serverMetrics = serverMetrics;
         this.service = service;
         this.maxRequestBytes = (int) properties.maxRequestSize().toBytes();
         this.maxRequestSizeText = properties.maxRequestSize().toString();
+        this.discardLimit = limits.discardLimit().toBytes();
         this.routingHeaders = properties.routingHeaders();
     }
 
@@ -68,16 +72,20 @@ public class JsonRpcHandler {
                     "unsupported content type: send application/json");
         }
         if (headers.getContentLength() > maxRequestBytes) {
-            return tooLarge(response);
+            // Expect: 100-continue: the client waits for the answer before sending the body, nothing to drain
+            return headers.getFirst(HttpHeaders.EXPECT) == null
+                    ? BoundedBody.discard(request.getBody(), discardLimit).then(Mono.defer(() -> tooLarge(response)))
+                            .onErrorResume(BoundedBody.Undrained.class, e -> tooLargeAndClose(response))
+                    : tooLarge(response);
         }
         long start = System.nanoTime();
         RouteOptions options = RouteOptions.fromHeaders(headers.getOrEmpty("Cache-Control"), headers.getOrEmpty("Pragma"));
-        return DataBufferUtils.join(request.getBody(), maxRequestBytes)
-                .map(JsonRpcHandler::drain)
-                .defaultIfEmpty(EMPTY)
+        return BoundedBody.read(request.getBody(), maxRequestBytes, discardLimit, headers.getContentLength())
                 .flatMap(body -> service.serve(network, body, options, SessionMethods.NONE, start))
                 .flatMap(reply -> write(response, reply))
+                .onErrorResume(BoundedBody.Undrained.class, e -> tooLargeAndClose(response))
                 .onErrorResume(DataBufferLimitException.class, e -> tooLarge(response))
+                .onErrorResume(ReadTimeoutException.class, e -> bodyTimedOut(response))
                 .onErrorResume(e -> failed(network, response, e));
     }
 
@@ -106,6 +114,18 @@ public class JsonRpcHandler {
                 "request body larger than " + maxRequestSizeText);
     }
 
+    /** The rest of the body is still coming and will not be read: the connection closes after the answer. */
+    private Mono<Void> tooLargeAndClose(ServerHttpResponse response) {
+        response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+        return tooLarge(response);
+    }
+
+    /** The body stalled past tiergate.server.body-timeout: answered as nginx does; the connection then closes. */
+    private Mono<Void> bodyTimedOut(ServerHttpResponse response) {
+        serverMetrics.bodyTimeout();
+        return error(response, HttpStatus.REQUEST_TIMEOUT, JsonRpcError.INVALID_REQUEST, "request body not received in time");
+    }
+
     /** A bug or a broken connection: the client gets a JSON-RPC error while the response can still carry one. */
     private Mono<Void> failed(Network network, ServerHttpResponse response, Throwable e) {
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
@@ -128,15 +148,5 @@ public class JsonRpcHandler {
     /** Client text echoed in an error message, cut to a sane length. */
     private static String clip(String text) {
         return text.length() > MAX_ECHO ? text.substring(0, MAX_ECHO) + "..." : text;
-    }
-
-    private static byte[] drain(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 }
