@@ -165,6 +165,16 @@ class ObservabilityIT extends GatewayTest {
         }
         referenced.removeAll(EVENT_ONLY);
         assertThat(referenced).as("metrics referenced by the dashboard and the rules").isNotEmpty();
+        // jvm_gc_pause_* exists once a collection has happened: make sure one has, and wait for its notification.
+        System.gc();
+        io.tiergate.testsupport.Eventually.await("a GC pause in the scrape",
+                () -> {
+                    try {
+                        return scrape().contains("jvm_gc_pause_seconds_count");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
         Set<String> scraped = new TreeSet<>();
         for (String line : scrape().split("\n")) {
             if (!line.startsWith("#") && !line.isBlank()) {
