@@ -41,9 +41,11 @@ final class Acceptance {
         long start = System.nanoTime();
         return provider.client().post(body, provider.definition().timeout())
                 .map(response -> {
-                    boolean known = response.isSuccessStatus() && found(response.body());
-                    provider.record(Outcome.Answered.INSTANCE, System.nanoTime() - start, false);
-                    return known;
+                    // Judged like every other call: a 429 or 5xx to this lookup is the provider's, not an answer.
+                    Outcome status = AnswerClassifier.ofStatus(response);
+                    provider.record(status != null ? status : Outcome.Answered.INSTANCE, System.nanoTime() - start,
+                            false);
+                    return status == null && response.isSuccessStatus() && found(response.body());
                 })
                 .onErrorResume(e -> {
                     provider.record(AnswerClassifier.ofError(e, ""), System.nanoTime() - start, false);
